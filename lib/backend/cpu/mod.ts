@@ -1,0 +1,51 @@
+/**
+ * The `cpu` backend: plain TypeScript reference kernels over typed arrays.
+ *
+ * These kernels are the executable specification of the {@link Kernels} contract: every faster
+ * backend is tested against them. Importing this module registers the backend.
+ *
+ * @module
+ */
+
+import type { Kernels } from "../contract.ts";
+import { registerBackend, registerKernels } from "../registry.ts";
+import { concat, pad } from "./concat.ts";
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from "./conv.ts";
+import { binary, cast, clip, compare, copy, fill, leakyRelu, unary, where } from "./elementwise.ts";
+import { gather, scatterAdd } from "./gather.ts";
+import { matmul } from "./matmul.ts";
+import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from "./pool.ts";
+import { argReduce, reduce } from "./reduce.ts";
+import { cpuBackend } from "./storage.ts";
+
+export { cpuBackend } from "./storage.ts";
+
+/** Every reference kernel, by contract name. */
+export const referenceKernels: Kernels = {
+  copy,
+  cast,
+  fill,
+  unary,
+  leakyRelu,
+  clip,
+  binary,
+  compare,
+  where,
+  reduce,
+  argReduce,
+  matmul,
+  concat,
+  pad,
+  gather,
+  scatterAdd,
+  conv2d,
+  conv2dBackpropInput,
+  conv2dBackpropFilter,
+  maxPool2d,
+  maxPool2dBackprop,
+  avgPool2d,
+  avgPool2dBackprop,
+};
+
+registerBackend("cpu", () => cpuBackend, { priority: 1 });
+registerKernels("cpu", referenceKernels);

@@ -1,0 +1,21 @@
+/**
+ * The course library: tensors, reverse-mode autodiff, ops with gradients, and pluggable backends.
+ * This is its one public entry.
+ *
+ * @example
+ * ```ts
+ * import { randn, tensor } from "./lib/mod.ts";
+ * const w = randn([3, 1], { requiresGrad: true });
+ * const loss = tensor([[1, 2, 3]]).matmul(w).square().mean();
+ * loss.backward();
+ * console.log(w.grad!.toString());
+ * ```
+ *
+ * @module
+ */
+
+export * from "./tensor/mod.ts";
+export * from "./ops/mod.ts";
+export * from "./autograd/mod.ts";
+export * from "./backend/mod.ts";
+export * from "./testing/mod.ts";

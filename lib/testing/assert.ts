@@ -1,0 +1,109 @@
+/**
+ * Numeric assertions for tests and notebook checks cells.
+ *
+ * @module
+ */
+
+import type { TypedArray } from "../tensor/dtype.ts";
+import { formatShape } from "../tensor/shape.ts";
+import type { NestedArray } from "../tensor/tensor.ts";
+
+/** Values {@link assertClose} can compare: a tensor (read synchronously), a typed array, nested arrays or a number. */
+export type Comparable =
+  | { readonly shape: readonly number[]; dataSync(): TypedArray }
+  | ArrayLike<number>
+  | NestedArray;
+
+/** Tolerances: |actual - expected| ≤ atol + rtol·|expected| must hold elementwise. */
+export interface CloseOptions {
+  /** Relative tolerance (default 1e-5). */
+  readonly rtol?: number;
+  /** Absolute tolerance (default 1e-6). */
+  readonly atol?: number;
+  /** Prefix for the failure message. */
+  readonly message?: string;
+}
+
+function flat(x: Comparable): { shape: number[] | null; values: ArrayLike<number> } {
+  if (typeof x === "number") return { shape: [], values: [x] };
+  if (typeof (x as { dataSync?: unknown }).dataSync === "function") {
+    const t = x as { shape: readonly number[]; dataSync(): TypedArray };
+    return { shape: [...t.shape], values: t.dataSync() };
+  }
+  if (ArrayBuffer.isView(x)) return { shape: null, values: x as ArrayLike<number> };
+  const shape: number[] = [];
+  for (let level: unknown = x; Array.isArray(level); level = level[0]) shape.push(level.length);
+  return { shape, values: (x as unknown[]).flat(Infinity) as number[] };
+}
+
+/**
+ * Asserts that two tensors or arrays have the same shape (when both have one) and agree elementwise
+ * within tolerance. NaN matches only NaN, and infinities must match exactly. The message names the
+ * worst element.
+ */
+export function assertClose(
+  actual: Comparable,
+  expected: Comparable,
+  options: CloseOptions = {},
+): void {
+  const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-6;
+  const prefix = options.message ? `${options.message}: ` : "";
+  const a = flat(actual), e = flat(expected);
+  if (
+    a.shape && e.shape &&
+    (a.shape.length !== e.shape.length || a.shape.some((d, i) => d !== e.shape![i]))
+  ) {
+    throw new Error(
+      `${prefix}shape ${formatShape(a.shape)} differs from expected ${formatShape(e.shape)}`,
+    );
+  }
+  if (a.values.length !== e.values.length) {
+    throw new Error(
+      `${prefix}${a.values.length} elements differ from the expected ${e.values.length}`,
+    );
+  }
+  let bad = 0, worst = -1, worstExcess = -Infinity;
+  for (let i = 0; i < a.values.length; i++) {
+    const x = a.values[i], y = e.values[i];
+    let excess: number;
+    if (Number.isNaN(x) || Number.isNaN(y)) {
+      excess = Number.isNaN(x) && Number.isNaN(y) ? -1 : Infinity;
+    } else if (!Number.isFinite(x) || !Number.isFinite(y)) excess = x === y ? -1 : Infinity;
+    else excess = Math.abs(x - y) - (atol + rtol * Math.abs(y));
+    if (excess > 0) bad++;
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worst = i;
+    }
+  }
+  if (bad > 0) {
+    const x = a.values[worst], y = e.values[worst];
+    throw new Error(
+      `${prefix}${bad} of ${a.values.length} elements differ beyond rtol=${rtol}, atol=${atol}; ` +
+        `worst at flat index ${worst}: got ${x}, expected ${y} (difference ${Math.abs(x - y)})`,
+    );
+  }
+}
+
+/** Asserts that `fn` throws an error whose message contains every one of `parts`. */
+export function assertThrowsWith(fn: () => unknown, ...parts: string[]): Error {
+  let error: unknown;
+  try {
+    fn();
+  } catch (err) {
+    error = err;
+  }
+  if (!(error instanceof Error)) {
+    throw new Error(
+      `expected an error mentioning ${JSON.stringify(parts)}, but nothing was thrown`,
+    );
+  }
+  for (const part of parts) {
+    if (!error.message.includes(part)) {
+      throw new Error(
+        `the error message does not mention ${JSON.stringify(part)}: "${error.message}"`,
+      );
+    }
+  }
+  return error;
+}

@@ -1,0 +1,75 @@
+/**
+ * TensorFlow.js (cpu backend) as the reference the tests compare against, plus conversions between
+ * its tensors and ours.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+import { assertClose, type CloseOptions, fromArray, Rng, type Tensor } from "../../lib/mod.ts";
+
+// PROD silences the "install tfjs-node" banner and skips debug checks we do not need.
+tf.env().set("PROD", true);
+await tf.setBackend("cpu");
+
+export { tf };
+
+/** Our tensor's values as a tfjs tensor of the same shape (float64 becomes float32). */
+export function toTf(t: Tensor): tf.Tensor {
+  const values = t.dataSync();
+  return t.dtype === "int32"
+    ? tf.tensor(Int32Array.from(values), [...t.shape], "int32")
+    : tf.tensor(Float32Array.from(values), [...t.shape], "float32");
+}
+
+/** A tfjs tensor's values as one of ours (float32 or int32). */
+export function fromTf(t: tf.Tensor): Tensor {
+  const values = t.dataSync();
+  return fromArray(values as Float32Array | Int32Array, t.shape, {
+    dtype: t.dtype === "int32" ? "int32" : "float32",
+  });
+}
+
+/** Asserts that our tensor equals a tfjs tensor within float32 tolerances (shape included). */
+export function assertCloseTf(ours: Tensor, theirs: tf.Tensor, options: CloseOptions = {}): void {
+  if (
+    ours.shape.length !== theirs.shape.length || ours.shape.some((d, i) => d !== theirs.shape[i])
+  ) {
+    throw new Error(
+      `${
+        options.message ? options.message + ": " : ""
+      }shape [${ours.shape}] differs from tfjs's [${theirs.shape}]`,
+    );
+  }
+  assertClose(ours.dataSync(), theirs.dataSync() as Float32Array, {
+    rtol: 1e-4,
+    atol: 1e-5,
+    ...options,
+  });
+}
+
+/**
+ * A float32 tensor of `shape` with values uniform in [low, high), from a private generator so tests
+ * do not depend on each other's draws.
+ */
+export function randomTensor(shape: readonly number[], seed: number, low = -2, high = 2): Tensor {
+  const rng = new Rng(seed);
+  const values = Array.from(
+    { length: shape.reduce((a, b) => a * b, 1) },
+    () => low + (high - low) * rng.uniform(),
+  );
+  return fromArray(values, shape);
+}
+
+/** An int32 tensor of `shape` with values uniform in [0, n). */
+export function randomIndices(shape: readonly number[], n: number, seed: number): Tensor {
+  const rng = new Rng(seed);
+  return fromArray(
+    Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.int(n)),
+    shape,
+    {
+      dtype: "int32",
+    },
+  );
+}
