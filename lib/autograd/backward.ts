@@ -90,7 +90,12 @@ export function propagate(root: Tensor, seed?: Tensor): Map<Tensor, Tensor> {
           parts = node.backward(g, needs);
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          throw new Error(`backward through '${node.op}': ${message}`, { cause: err });
+          // The usual cause: the loss was returned from a tidy() that freed what the rule needs.
+          const hint = message.includes("was disposed")
+            ? " The gradient rule needs values saved by the forward pass: call backward() inside " +
+              "the tidy() that computed the loss."
+            : "";
+          throw new Error(`backward through '${node.op}': ${message}${hint}`, { cause: err });
         }
         node.inputs.forEach((input, k) => {
           const part = parts[k];

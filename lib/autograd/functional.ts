@@ -5,7 +5,9 @@
  * @module
  */
 
+import { isFloat } from "../tensor/dtype.ts";
 import { tidy } from "../tensor/memory.ts";
+import { formatShape } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { filledLike, propagate } from "./backward.ts";
 import { enableGrad } from "./graph.ts";
@@ -31,7 +33,14 @@ export function valueAndGrads(
 ): (...xs: Tensor[]) => ValueAndGrads {
   return (...xs) =>
     tidy(() => {
-      const leaves = xs.map((x) => {
+      const leaves = xs.map((x, i) => {
+        if (!isFloat(x.dtype)) {
+          throw new Error(
+            `grad: argument ${i} is an ${x.dtype} tensor (shape ${formatShape(x.shape)}), which ` +
+              "has no gradient. Differentiate with respect to float tensors only, and pass labels " +
+              "or indices in through a closure: grad((w) => loss(w, labels)).",
+          );
+        }
         const leaf = x.detach();
         leaf.requiresGrad = true;
         return leaf;

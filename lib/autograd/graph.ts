@@ -35,6 +35,8 @@ function withGradMode<T>(mode: boolean, fn: () => T): T {
   try {
     const result = fn();
     if (result instanceof Promise) {
+      // Mark the late rejection handled: this error already reports the misuse (see tidy).
+      result.catch(() => {});
       throw new Error(
         "noGrad()/enableGrad() cannot take an async function; await outside, or keep the " +
           "awaited work outside the callback",

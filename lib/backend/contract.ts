@@ -203,6 +203,38 @@ export interface Kernels {
 /** The name of a kernel. */
 export type KernelName = keyof Kernels;
 
+/**
+ * Every kernel name in the contract, for reports of what a backend lacks. Typed as a record over
+ * {@link KernelName} so a kernel added to {@link Kernels} cannot be forgotten here.
+ */
+export const KERNEL_NAMES: readonly KernelName[] = Object.keys(
+  {
+    copy: true,
+    cast: true,
+    fill: true,
+    unary: true,
+    leakyRelu: true,
+    clip: true,
+    binary: true,
+    compare: true,
+    where: true,
+    reduce: true,
+    argReduce: true,
+    matmul: true,
+    concat: true,
+    pad: true,
+    gather: true,
+    scatterAdd: true,
+    conv2d: true,
+    conv2dBackpropInput: true,
+    conv2dBackpropFilter: true,
+    maxPool2d: true,
+    maxPool2dBackprop: true,
+    avgPool2d: true,
+    avgPool2dBackprop: true,
+  } satisfies Record<KernelName, true>,
+) as KernelName[];
+
 /** Bytes and storages a backend holds right now. */
 export interface BackendMemory {
   /** Storages allocated and not yet freed. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Backend, KernelName, Kernels } from "./contract.ts";
+import { type Backend, KERNEL_NAMES, type KernelName, type Kernels } from "./contract.ts";
 
 /** How a backend is made: synchronously (CPU) or after an async setup (a GPU adapter request). */
 export type BackendFactory = () => Backend | Promise<Backend>;
@@ -31,33 +31,6 @@ export interface BackendReport {
 
 const registrations = new Map<string, Registration>();
 let active: { name: string; backend: Backend; kernels: Partial<Kernels> } | undefined;
-
-/** Every kernel name in the contract, so a report can list the ones a backend lacks. */
-const ALL_KERNELS: readonly KernelName[] = [
-  "copy",
-  "cast",
-  "fill",
-  "unary",
-  "leakyRelu",
-  "clip",
-  "binary",
-  "compare",
-  "where",
-  "reduce",
-  "argReduce",
-  "matmul",
-  "concat",
-  "pad",
-  "gather",
-  "scatterAdd",
-  "conv2d",
-  "conv2dBackpropInput",
-  "conv2dBackpropFilter",
-  "maxPool2d",
-  "maxPool2dBackprop",
-  "avgPool2d",
-  "avgPool2dBackprop",
-];
 
 /** Options of {@link registerBackend}. */
 export interface BackendOptions {
@@ -118,7 +91,7 @@ export function listBackends(): string[] {
 /** Kernels a registered backend does not implement. */
 export function missingKernels(name: string): KernelName[] {
   const reg = requireRegistration(name);
-  return ALL_KERNELS.filter((k) => reg.kernels[k] === undefined);
+  return KERNEL_NAMES.filter((k) => reg.kernels[k] === undefined);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { record } from "../autograd/graph.ts";
 import type { BinaryKernelName } from "../backend/contract.ts";
 import { runKernel } from "../backend/registry.ts";
-import { promoteTypes } from "../tensor/dtype.ts";
+import { type DType, promoteTypes } from "../tensor/dtype.ts";
 import { broadcastShapes } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { cast } from "./cast.ts";
@@ -28,11 +28,20 @@ export function operands(
   float = false,
 ): [Tensor, Tensor] {
   const first = typeof a === "number" ? undefined : asTensor(op, a);
-  const y0 = asTensor(op, b, first?.dtype);
-  const x0 = first ?? asTensor(op, a, y0.dtype);
+  const y0 = asTensor(op, b, numberDType(b, first?.dtype));
+  const x0 = first ?? asTensor(op, a, numberDType(a, y0.dtype));
   let dtype = promoteTypes(x0.dtype, y0.dtype);
   if (float && dtype === "int32") dtype = "float32";
   return [x0.dtype === dtype ? x0 : cast(x0, dtype), y0.dtype === dtype ? y0 : cast(y0, dtype)];
+}
+
+/**
+ * The dtype a plain number should adopt next to a tensor of `like`. An integer beyond the int32 range
+ * would wrap around when stored as int32 (`int32 + 3e9` would come out negative), so it is a float.
+ */
+function numberDType(x: TensorLike, like: DType | undefined): DType | undefined {
+  const fitsInt32 = typeof x === "number" && x >= -(2 ** 31) && x < 2 ** 31;
+  return like === "int32" && typeof x === "number" && !fitsInt32 ? "float32" : like;
 }
 
 /** The gradient rule of a binary op, before un-broadcasting. */

@@ -8,11 +8,13 @@
 import { record } from "../autograd/graph.ts";
 import type { Conv2dAttrs } from "../backend/contract.ts";
 import { runKernel } from "../backend/registry.ts";
-import { formatShape, windowOutputSize } from "../tensor/shape.ts";
+import { promoteTypes } from "../tensor/dtype.ts";
+import { formatShape, shapesEqual, windowOutputSize } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { add } from "./arithmetic.ts";
+import { cast } from "./cast.ts";
 import { asTensor, fromKernel, requireFloat, requireRank, type TensorLike } from "./convert.ts";
-import { reshape } from "./view.ts";
+import { reshape, slice } from "./view.ts";
 import { type Padding2d, type Pair, pair, resolvePadding } from "./window.ts";
 
 /** Options of {@link conv2d}. */
@@ -54,6 +56,18 @@ function checkGroups(op: string, groups: number, inC: number, outC: number): voi
   }
 }
 
+/**
+ * Input and filter in one float dtype. Kernels write their output in their first operand's dtype,
+ * so without this a float32 filter on a float64 input would get a float64 gradient. The casts
+ * record their own gradients, which cast back.
+ */
+function sameFloat(op: string, x: Tensor, w: Tensor): [Tensor, Tensor] {
+  requireFloat(op, x);
+  requireFloat(op, w);
+  const dtype = promoteTypes(x.dtype, w.dtype);
+  return [cast(x, dtype), cast(w, dtype)];
+}
+
 function addBias(op: string, y: Tensor, bias: TensorLike | undefined): Tensor {
   if (bias === undefined) return y;
   const b = asTensor(op, bias);
@@ -72,9 +86,7 @@ function addBias(op: string, y: Tensor, bias: TensorLike | undefined): Tensor {
  * [N, O, OH, OW]. This is what deep-learning libraries call convolution.
  */
 export function conv2d(x: TensorLike, w: TensorLike, options: Conv2dOptions = {}): Tensor {
-  const input = asTensor("conv2d", x), filter = asTensor("conv2d", w);
-  requireFloat("conv2d", input);
-  requireFloat("conv2d", filter);
+  const [input, filter] = sameFloat("conv2d", asTensor("conv2d", x), asTensor("conv2d", w));
   requireRank("conv2d", "the input (N, C, H, W)", input, 4);
   requireRank("conv2d", "the filter (O, C/groups, kH, kW)", filter, 4);
   const [, inC, inH, inW] = input.shape;
@@ -131,9 +143,11 @@ export function convTranspose2d(
   w: TensorLike,
   options: ConvTranspose2dOptions = {},
 ): Tensor {
-  const input = asTensor("convTranspose2d", x), filter = asTensor("convTranspose2d", w);
-  requireFloat("convTranspose2d", input);
-  requireFloat("convTranspose2d", filter);
+  const [input, filter] = sameFloat(
+    "convTranspose2d",
+    asTensor("convTranspose2d", x),
+    asTensor("convTranspose2d", w),
+  );
   requireRank("convTranspose2d", "the input (N, Cin, H, W)", input, 4);
   requireRank("convTranspose2d", "the filter (Cin, Cout/groups, kH, kW)", filter, 4);
   const [batch, inC, inH, inW] = input.shape;
@@ -182,8 +196,17 @@ export function convTranspose2d(
   const outShape = [batch, groupOut * groups, outH, outW];
   const y = fromKernel(runKernel("conv2dBackpropInput", input, filter, outShape, attrs));
   const out = record("convTranspose2d", [input, filter], y, (g, needs) => [
-    needs[0] ? fromKernel(runKernel("conv2d", g, filter, attrs)) : null,
+    needs[0] ? inputGradient(g) : null,
     needs[1] ? fromKernel(runKernel("conv2dBackpropFilter", g, input, filter.shape, attrs)) : null,
   ]);
+  /**
+   * The convolution of the output gradient. When outputPadding reaches the stride (allowed while it
+   * stays below the dilation), that convolution has floor(outputPadding / stride) more positions
+   * than the input; they lie past its end, so they are dropped.
+   */
+  function inputGradient(g: Tensor): Tensor {
+    const dx = fromKernel(runKernel("conv2d", g, filter, attrs));
+    return shapesEqual(dx.shape, input.shape) ? dx : slice(dx, [0, 0, 0, 0], input.shape);
+  }
   return addBias("convTranspose2d", out, options.bias);
 }

@@ -9,15 +9,26 @@ import type { KernelOutput } from "../backend/contract.ts";
 import { backendName, getBackend } from "../backend/registry.ts";
 import { scalar, tensor } from "../tensor/creation.ts";
 import { type DType, isFloat, type TypedArray } from "../tensor/dtype.ts";
-import { formatShape } from "../tensor/shape.ts";
+import { formatShape, sizeOf } from "../tensor/shape.ts";
 import { type NestedArray, Tensor, wrapStorage } from "../tensor/tensor.ts";
 
 /** Anything an op accepts where a tensor is expected. Numbers become scalars. */
 export type TensorLike = Tensor | number | NestedArray | TypedArray;
 
-/** Wraps a kernel's output storage as a tensor on the active backend. */
-export function fromKernel(out: KernelOutput): Tensor {
-  return wrapStorage(out.storage, getBackend(), out.shape);
+/**
+ * Wraps a kernel's output storage as a tensor on the active backend. Kernel outputs are contiguous,
+ * so `shape` may regroup the same elements (a reduction dropping its reduced axes, a batch of
+ * matrices seen as one array) without an intermediate view that would have to be freed.
+ */
+export function fromKernel(out: KernelOutput, shape: readonly number[] = out.shape): Tensor {
+  if (sizeOf(shape) !== sizeOf(out.shape)) {
+    throw new Error(
+      `internal: kernel output of shape ${formatShape(out.shape)} cannot be read as ${
+        formatShape(shape)
+      }`,
+    );
+  }
+  return wrapStorage(out.storage, getBackend(), shape);
 }
 
 /**

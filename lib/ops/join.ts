@@ -31,7 +31,6 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
   }
   const dtype = ts.map((t) => t.dtype).reduce(promoteTypes);
   ts = ts.map((t) => cast(t, dtype));
-  if (ts.length === 1) return ts[0];
   const out = fromKernel(runKernel("concat", ts, a));
   return record("concat", ts, out, (g, needs) => {
     let start = 0;

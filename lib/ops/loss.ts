@@ -5,11 +5,12 @@
  * @module
  */
 
+import { arange } from "../tensor/creation.ts";
 import { formatShape, shapesEqual } from "../tensor/shape.ts";
-import type { Tensor } from "../tensor/tensor.ts";
+import { Tensor } from "../tensor/tensor.ts";
 import { mul, sub } from "./arithmetic.ts";
 import { asIndices, asTensor, requireFloat, requireInt, type TensorLike } from "./convert.ts";
-import { oneHot } from "./gather.ts";
+import { gather, oneHot } from "./gather.ts";
 import { mean, sum } from "./reduce.ts";
 import { logSoftmax } from "./softmax.ts";
 import { neg, softplus, square } from "./unary.ts";
@@ -48,41 +49,101 @@ export function mse(
 
 /**
  * Negative log-likelihood of int32 class `labels` [N] under log-probabilities `logProbs` [N, C]:
- * -logProbs[i, labels[i]].
+ * -logProbs[i, labels[i]]. A label outside [0, C) is an error.
  */
 export function nll(
   logProbs: TensorLike,
   labels: TensorLike,
   reduction: Reduction = "mean",
 ): Tensor {
-  const lp = asTensor("nll", logProbs), y = asIndices("nll", labels);
+  const lp = asTensor("nll", logProbs);
   requireFloat("nll", lp);
-  requireInt("nll", "labels", y);
+  return pickNegated("nll", "log-probabilities", lp, asIndices("nll", labels), reduction);
+}
+
+/**
+ * -lp[i, y[i]] for each row, reduced; `op` and `what` name the caller and its first argument in
+ * errors, so that crossEntropy's mistakes are reported as crossEntropy's.
+ */
+function pickNegated(
+  op: string,
+  what: string,
+  lp: Tensor,
+  y: Tensor,
+  reduction: Reduction,
+): Tensor {
+  requireInt(op, "labels", y);
   if (lp.rank !== 2 || y.rank !== 1 || y.shape[0] !== lp.shape[0]) {
     throw new Error(
-      `nll: expected log-probabilities [N, C] and labels [N], got ${formatShape(lp.shape)} and ${
+      `${op}: expected ${what} [N, C] and labels [N], got ${formatShape(lp.shape)} and ${
         formatShape(y.shape)
       }`,
     );
   }
+  checkLabels(op, y, lp.shape[1]);
   return reduce(neg(sum(mul(lp, oneHot(y, lp.shape[1])), -1)), reduction);
 }
 
 /**
+ * Throws unless every label is a class index in [0, classes). The one-hot mask would give an
+ * out-of-range label an all-zero row, so it would silently add 0 to the loss (a 1-based label set
+ * would quietly drop a class). The gather kernel checks ranges, so it does the check.
+ */
+function checkLabels(op: string, y: Tensor, classes: number): void {
+  const ids = arange(classes);
+  try {
+    gather(ids, y).dispose();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`${op}: labels must be class indices in [0, ${classes}); ${message}`, {
+      cause: err,
+    });
+  } finally {
+    ids.dispose();
+  }
+}
+
+/**
  * Cross-entropy of `logits` [N, C] against int32 class `labels` [N], or against float target
- * distributions of the same shape as the logits. Computed through logSoftmax, so it is stable for
- * any logit scale.
+ * distributions of the same shape as the logits. Plain arrays shaped like the logits are read as
+ * target distributions, other plain arrays as class labels. Computed through logSoftmax, so it is
+ * stable for any logit scale.
  */
 export function crossEntropy(
   logits: TensorLike,
   labels: TensorLike,
   reduction: Reduction = "mean",
 ): Tensor {
-  const z = asTensor("crossEntropy", logits), y = asIndices("crossEntropy", labels);
+  const z = asTensor("crossEntropy", logits);
   requireFloat("crossEntropy", z);
-  if (y.dtype === "int32") return nll(logSoftmax(z, -1), y, reduction);
+  const y = targetsOf(z, labels);
+  if (y.dtype === "int32") {
+    return pickNegated("crossEntropy", "logits", logSoftmax(z, -1), y, reduction);
+  }
+  if (y.rank === z.rank - 1) {
+    throw new Error(
+      `crossEntropy: class labels must be int32, got ${y.dtype} ${formatShape(y.shape)}; ` +
+        `make them with { dtype: "int32" } or .toInt(), or pass target distributions shaped ` +
+        `like the logits ${formatShape(z.shape)}`,
+    );
+  }
   sameShape("crossEntropy", z, y);
   return reduce(neg(sum(mul(y, logSoftmax(z, -1)), -1)), reduction);
+}
+
+/**
+ * crossEntropy's second argument as a tensor. Tensors keep their dtype. Plain arrays are ambiguous:
+ * converting them all as indices would truncate soft targets such as [[0.2, 0.8]] to int32 zeros,
+ * so those shaped like the logits stay float.
+ */
+function targetsOf(z: Tensor, labels: TensorLike): Tensor {
+  if (labels instanceof Tensor || typeof labels === "number") {
+    return asIndices("crossEntropy", labels);
+  }
+  const asFloat = asTensor("crossEntropy", labels);
+  if (shapesEqual(asFloat.shape, z.shape)) return asFloat;
+  asFloat.dispose();
+  return asIndices("crossEntropy", labels);
 }
 
 /**

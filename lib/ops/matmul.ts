@@ -42,7 +42,7 @@ function matrixOperand(info: TensorInfo): { view: TensorInfo; transposed: boolea
     const strides = colMajor ? [batchStride, rows, 1] : [batchStride, cols, 1];
     return { view: { ...info, shape, strides }, transposed: colMajor };
   }
-  const copy = reshape(fromKernel(runKernel("copy", info)), [batch, rows, cols]);
+  const copy = fromKernel(runKernel("copy", info), [batch, rows, cols]);
   return { view: copy, transposed: false, copy };
 }
 
@@ -51,7 +51,7 @@ function matrixOperand(info: TensorInfo): { view: TensorInfo; transposed: boolea
  * the right) and its dimension is dropped from the result, as in NumPy.
  */
 export function matmul(a: TensorLike, b: TensorLike): Tensor {
-  let x = asTensor("matmul", a), y = asTensor("matmul", b);
+  const x = asTensor("matmul", a), y = asTensor("matmul", b);
   requireFloat("matmul", x);
   requireFloat("matmul", y);
   if (x.rank === 0 || y.rank === 0) {
@@ -61,37 +61,58 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
       }`,
     );
   }
-  const dtype = promoteTypes(x.dtype, y.dtype);
-  x = cast(x, dtype);
-  y = cast(y, dtype);
-  if (x.rank === 1 || y.rank === 1) {
-    // Promote vectors to matrices, multiply, then drop the dimensions they added.
-    const r = matmul(
-      x.rank === 1 ? reshape(x, [1, x.shape[0]]) : x,
-      y.rank === 1 ? reshape(y, [y.shape[0], 1]) : y,
-    );
-    const added = (i: number) =>
-      (x.rank === 1 && i === r.rank - 2) || (y.rank === 1 && i === r.rank - 1);
-    return reshape(r, r.shape.filter((_, i) => !added(i)));
-  }
-  const [m, k] = x.shape.slice(-2);
-  const [k2, n] = y.shape.slice(-2);
+  // Checked before vectors are promoted to matrices, so the message shows the caller's shapes.
+  const k = x.shape[x.rank - 1];
+  const k2 = y.shape[Math.max(y.rank - 2, 0)];
   if (k !== k2) {
     throw new Error(
       `matmul: inner dimensions differ: ${formatShape(x.shape)} @ ${formatShape(y.shape)} ` +
         `(${k} columns vs ${k2} rows)`,
     );
   }
-  const batch = broadcastShapes("matmul", x.shape.slice(0, -2), y.shape.slice(0, -2));
-  const av = matrixOperand(broadcastInfo("matmul", x, [...batch, m, k]));
-  const bv = matrixOperand(broadcastInfo("matmul", y, [...batch, k, n]));
-  const product = fromKernel(runKernel("matmul", av.view, bv.view, av.transposed, bv.transposed));
+  const dtype = promoteTypes(x.dtype, y.dtype);
+  const lhs = cast(x, dtype), rhs = cast(y, dtype);
+  // A vector multiplies as a one-row (left) or one-column (right) matrix.
+  const xs = x.rank === 1 ? [1, k] : x.shape;
+  const ys = y.rank === 1 ? [k, 1] : y.shape;
+  const m = xs[xs.length - 2], n = ys[ys.length - 1];
+  // The op name carries both full shapes: the batch shapes alone would not say which call failed.
+  const batch = broadcastShapes(
+    `matmul: batch dimensions of ${formatShape(x.shape)} @ ${formatShape(y.shape)}`,
+    xs.slice(0, -2),
+    ys.slice(0, -2),
+  );
+  const full = [...batch, m, n];
+  // The dimensions a vector added are dropped from the result, as in NumPy.
+  const outShape = full.filter((_, i) =>
+    !(x.rank === 1 && i === full.length - 2) && !(y.rank === 1 && i === full.length - 1)
+  );
+  const av = matrixOperand(operandInfo(lhs, "left", [...batch, m, k]));
+  const bv = matrixOperand(operandInfo(rhs, "right", [...batch, k, n]));
+  const out = fromKernel(
+    runKernel("matmul", av.view, bv.view, av.transposed, bv.transposed),
+    outShape,
+  );
   av.copy?.dispose();
   bv.copy?.dispose();
-  const out = reshape(product, [...batch, m, n]);
-  const lhs = x, rhs = y;
-  return record("matmul", [lhs, rhs], out, (g, needs) => [
-    needs[0] ? sumTo(matmul(g, swapAxes(rhs, -1, -2)), lhs.shape) : null,
-    needs[1] ? sumTo(matmul(swapAxes(lhs, -1, -2), g), rhs.shape) : null,
-  ]);
+  return record("matmul", [lhs, rhs], out, (g, needs) => {
+    const gm = reshape(g, full);
+    const a = reshape(lhs, xs), b = reshape(rhs, ys);
+    return [
+      needs[0] ? reshape(sumTo(matmul(gm, swapAxes(b, -1, -2)), xs), lhs.shape) : null,
+      needs[1] ? reshape(sumTo(matmul(swapAxes(a, -1, -2), gm), ys), rhs.shape) : null,
+    ];
+  });
+}
+
+/**
+ * The kernel view of an operand broadcast to `target` ([...batch, rows, cols]). A vector becomes a
+ * one-row matrix on the left or a one-column matrix on the right, its added dimension given
+ * stride 0, so no reshaped tensor is made (and left to free).
+ */
+function operandInfo(t: Tensor, side: "left" | "right", target: number[]): TensorInfo {
+  if (t.rank > 1) return broadcastInfo("matmul", t, target);
+  const vectorAxis = target.length - (side === "left" ? 1 : 2);
+  const strides = target.map((_, i) => i === vectorAxis ? t.strides[0] : 0);
+  return { storage: t.storage, shape: target, strides, offset: t.offset, dtype: t.dtype };
 }

@@ -39,6 +39,24 @@ function window(op: string, x: Tensor, kernelSize: Pair, options: Pool2dOptions)
       }`,
     );
   }
+  // A window wholly in the padding has nothing to pool: its max would be -Infinity and its mean
+  // empty, silently poisoning everything downstream. Only too much explicit padding does this.
+  const sides = [["height", h, outH], ["width", w, outW]] as const;
+  sides.forEach(([side, size, count], dim) => {
+    for (let o = 0; o < count; o++) {
+      let inside = false;
+      for (let k = 0; k < kernel[dim] && !inside; k++) {
+        const i = o * stride[dim] - padding[2 * dim] + k * dilation[dim];
+        inside = i >= 0 && i < size;
+      }
+      if (!inside) {
+        throw new Error(
+          `${op}: with padding ${padding.join(",")}, window ${o} along the ${side} lies entirely ` +
+            `in the padding of the ${h}×${w} input; use less padding`,
+        );
+      }
+    }
+  });
   return { kernel, stride, padding, dilation };
 }
 

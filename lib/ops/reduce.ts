@@ -5,12 +5,13 @@
  * @module
  */
 
-import { record } from "../autograd/graph.ts";
+import { noGrad, record } from "../autograd/graph.ts";
 import { runKernel } from "../backend/registry.ts";
+import { tidy } from "../tensor/memory.ts";
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { add, div, mul, sub } from "./arithmetic.ts";
-import { equal } from "./compare.ts";
+import { equal, greater, where } from "./compare.ts";
 import { asTensor, fromKernel, requireFloat, type TensorLike } from "./convert.ts";
 import { exp, log, sqrt, square } from "./unary.ts";
 import { broadcastTo, reshape } from "./view.ts";
@@ -25,8 +26,7 @@ function reduceKernel(
   axes: number[],
   keepDims: boolean,
 ): Tensor {
-  const kept = fromKernel(runKernel("reduce", op, t, axes));
-  return keepDims ? kept : reshape(kept, reducedShape(t.shape, axes, false));
+  return fromKernel(runKernel("reduce", op, t, axes), reducedShape(t.shape, axes, keepDims));
 }
 
 /** Broadcasts a reduced gradient or value back over the reduced axes of `shape`. */
@@ -63,12 +63,11 @@ function extreme(
 ): Tensor {
   const t = asTensor(op, x);
   const ax = normalizeAxes(op, axes, t.rank);
-  const kept = fromKernel(runKernel("reduce", op, t, ax));
-  const out = keepDims ? kept : reshape(kept, reducedShape(t.shape, ax, false));
+  const out = reduceKernel(op, t, ax, keepDims);
   return record(op, [t], out, (g) => {
-    const mask = equal(t, broadcastTo(kept, t.shape));
+    const mask = equal(t, expandReduced(out, t.shape, ax));
     const ties = sum(mask, ax, true);
-    return [mul(mask, expandReduced(div(reshape(g, kept.shape), ties), t.shape, ax))];
+    return [mul(mask, expandReduced(div(reshape(g, ties.shape), ties), t.shape, ax))];
   });
 }
 
@@ -89,15 +88,35 @@ export function min(x: TensorLike, axes?: Axes, keepDims = false): Tensor {
 export function variance(x: TensorLike, axes?: Axes, keepDims = false, correction = 0): Tensor {
   const t = asTensor("variance", x);
   requireFloat("variance", t);
-  const ax = normalizeAxes("variance", axes, t.rank);
+  return varianceOf(t, normalizeAxes("variance", axes, t.rank), keepDims, correction);
+}
+
+/** Σ(x - mean)² / (n - correction) over the (normalised) axes `ax`. */
+function varianceOf(t: Tensor, ax: number[], keepDims: boolean, correction: number): Tensor {
   const n = sizeOf(ax.map((a) => t.shape[a]));
   const centered = sub(t, mean(t, ax, true));
   return div(sum(square(centered), ax, keepDims), n - correction);
 }
 
-/** Standard deviation over `axes`: the square root of {@link variance}. */
+/**
+ * Standard deviation over `axes`: the square root of {@link variance}. Where it is 0 (a constant
+ * slice, or a single element) its gradient is 0, the subgradient, rather than the NaN that the
+ * chain rule through √ gives (∞ · 0): one constant feature must not poison a whole training run.
+ */
 export function std(x: TensorLike, axes?: Axes, keepDims = false, correction = 0): Tensor {
-  return sqrt(variance(x, axes, keepDims, correction));
+  const t = asTensor("std", x);
+  requireFloat("std", t);
+  const ax = normalizeAxes("std", axes, t.rank);
+  // Unrecorded, since the rule below replaces the chain through √; tidy frees the intermediates.
+  const out = noGrad(() => tidy(() => sqrt(varianceOf(t, ax, keepDims, correction))));
+  // d std / dx = (x - mean) / ((n - correction) · std): the mean's own dependence on x cancels,
+  // because the deviations sum to zero.
+  return record("std", [t], out, (g) => {
+    const n = sizeOf(ax.map((a) => t.shape[a]));
+    const s = expandReduced(out, t.shape, ax);
+    const slope = div(sub(t, mean(t, ax, true)), mul(s, n - correction));
+    return [mul(expandReduced(g, t.shape, ax), where(greater(s, 0), slope, 0))];
+  });
 }
 
 /**
@@ -132,6 +151,5 @@ function argReduce(
 ): Tensor {
   const t = asTensor(op, x);
   const a = normalizeAxis(op, axis, t.rank);
-  const kept = fromKernel(runKernel("argReduce", op, t, a));
-  return keepDims ? kept : reshape(kept, reducedShape(t.shape, [a], false));
+  return fromKernel(runKernel("argReduce", op, t, a), reducedShape(t.shape, [a], keepDims));
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { normalizeAxis } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { div, sub } from "./arithmetic.ts";
 import { asTensor, requireFloat, type TensorLike } from "./convert.ts";
@@ -17,13 +18,15 @@ import { exp } from "./unary.ts";
 export function softmax(x: TensorLike, axis = -1): Tensor {
   const t = asTensor("softmax", x);
   requireFloat("softmax", t);
-  const e = exp(sub(t, max(t, axis, true).detach()));
-  return div(e, sum(e, axis, true));
+  // Checked here so that a bad axis is reported against softmax, not the max inside it.
+  const a = normalizeAxis("softmax", axis, t.rank);
+  const e = exp(sub(t, max(t, a, true).detach()));
+  return div(e, sum(e, a, true));
 }
 
 /** x - logΣe^x along `axis` (default: the last): log-probabilities that never overflow. */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const t = asTensor("logSoftmax", x);
   requireFloat("logSoftmax", t);
-  return sub(t, logSumExp(t, axis, true));
+  return sub(t, logSumExp(t, normalizeAxis("logSoftmax", axis, t.rank), true));
 }

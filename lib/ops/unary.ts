@@ -88,7 +88,9 @@ export function leakyRelu(x: TensorLike, alpha = 0.2): Tensor {
   const t = asTensor("leakyRelu", x);
   requireFloat("leakyRelu", t);
   const y = fromKernel(runKernel("leakyRelu", t, alpha));
-  return record("leakyRelu", [t], y, (g) => [mul(g, where(greater(t, 0), 1, alpha))]);
+  // g·alpha rather than a mask of 1 and alpha: a number beside g adopts g's dtype, so a float64
+  // gradient is not computed with alpha rounded to float32.
+  return record("leakyRelu", [t], y, (g) => [where(greater(t, 0), g, mul(g, alpha))]);
 }
 
 /** Clamps x to [lo, hi]; the gradient passes where lo ≤ x ≤ hi. */

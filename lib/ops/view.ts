@@ -48,15 +48,20 @@ export function contiguous(x: TensorLike): Tensor {
 
 /**
  * The same elements in a new shape (row-major order); one dimension may be -1 to infer it. A view
- * when `x` is contiguous, a copy otherwise.
+ * when `x` is contiguous (or the shape does not change), a copy otherwise; never `x` itself.
  */
 export function reshape(x: TensorLike, shape: Shape): Tensor {
   const t = asTensor("reshape", x);
   const target = resolveShape("reshape", t.shape, shape);
-  if (shapesEqual(target, t.shape)) return t;
-  const base = t.isContiguous ? t : fromKernel(runKernel("copy", t));
-  const out = viewOf(base, target, contiguousStrides(target), base.offset, "reshape");
-  if (base !== t) base.dispose();
+  let out: Tensor;
+  if (shapesEqual(target, t.shape)) {
+    // Still a new view, never `t` itself: disposing the result must not free the caller's input.
+    out = viewOf(t, t.shape, t.strides, t.offset, "reshape");
+  } else {
+    const base = t.isContiguous ? t : fromKernel(runKernel("copy", t));
+    out = viewOf(base, target, contiguousStrides(target), base.offset, "reshape");
+    if (base !== t) base.dispose();
+  }
   return record("reshape", [t], out, (g) => [reshape(g, t.shape)]);
 }
 
@@ -66,6 +71,12 @@ export function flatten(x: TensorLike, startAxis = 0, endAxis = -1): Tensor {
   if (t.rank === 0) return reshape(t, [1]);
   const s = normalizeAxis("flatten", startAxis, t.rank);
   const e = normalizeAxis("flatten", endAxis, t.rank);
+  if (s > e) {
+    // Otherwise the empty range would silently insert a new size-1 axis.
+    throw new Error(
+      `flatten: start axis ${s} comes after end axis ${e} in ${formatShape(t.shape)}`,
+    );
+  }
   return reshape(t, [
     ...t.shape.slice(0, s),
     sizeOf(t.shape.slice(s, e + 1)),
@@ -194,10 +205,12 @@ export function broadcastInfo(op: string, x: Tensor, shape: Shape): TensorInfo {
   return { storage: x.storage, shape, strides, offset: x.offset, dtype: x.dtype };
 }
 
-/** `x` repeated along size-1 (or missing leading) dimensions to `shape`, as a zero-stride view. */
+/**
+ * `x` repeated along size-1 (or missing leading) dimensions to `shape`, as a zero-stride view. Always
+ * a new view, even when the shape already matches, so disposing it never frees `x`.
+ */
 export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
   const t = asTensor("broadcastTo", x);
-  if (shapesEqual(t.shape, shape)) return t;
   const info = broadcastInfo("broadcastTo", t, shape);
   const out = viewOf(t, info.shape, info.strides, info.offset, "broadcastTo");
   return record("broadcastTo", [t], out, (g) => [sumTo(g, t.shape)]);

@@ -45,6 +45,13 @@ export function resolvePadding(
   stride: readonly [number, number],
   dilation: readonly [number, number],
 ): [number, number, number, number] {
+  const invalid = () =>
+    new Error(
+      `${op}: padding must be 'same', 'valid', a non-negative integer, [height, width] or ` +
+        `[top, bottom, left, right], got ${JSON.stringify(padding)}`,
+    );
+  // Checked first: a string such as 'full' has a length, and would be read as a tuple below.
+  if (typeof padding === "string" && padding !== "same" && padding !== "valid") throw invalid();
   if (padding === "valid") return [0, 0, 0, 0];
   if (padding === "same") {
     const split = (dim: 0 | 1): [number, number] => {
@@ -64,8 +71,5 @@ export function resolvePadding(
   if (padding.length === 4 && padding.every((p) => Number.isInteger(p) && p >= 0)) {
     return [padding[0], padding[1], padding[2], padding[3]];
   }
-  throw new Error(
-    `${op}: padding must be 'same', 'valid', a non-negative integer, [height, width] or ` +
-      `[top, bottom, left, right], got ${JSON.stringify(padding)}`,
-  );
+  throw invalid();
 }

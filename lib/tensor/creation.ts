@@ -29,22 +29,26 @@ function upload(values: TypedArray, shape: Shape, dtype: DType): Tensor {
   return wrapStorage(backend.upload(values, dtype), backend, shape);
 }
 
-/** Infers the shape of nested arrays and flattens them, rejecting ragged input. */
-function flatten(data: NestedArray): { shape: number[]; flat: number[] } {
+/**
+ * Infers the shape of nested arrays and flattens them, rejecting ragged input. The walk keeps one
+ * mutable path and writes into a preallocated array: building a path and pushing per element made
+ * a dataset-sized input (millions of numbers) take seconds.
+ */
+function flatten(data: NestedArray): { shape: number[]; flat: Float64Array } {
   const shape: number[] = [];
   for (let level: NestedArray = data; Array.isArray(level); level = level[0]) {
     shape.push(level.length);
     if (level.length === 0) break;
   }
-  const flat: number[] = [];
-  const walk = (x: NestedArray, dim: number, path: number[]) => {
+  const flat = new Float64Array(sizeOf(shape));
+  const path: number[] = [];
+  let n = 0;
+  const notANumber = (x: unknown): Error =>
+    new Error(`tensor: expected a number at [${path.join(", ")}], got ${JSON.stringify(x)}`);
+  const walk = (x: NestedArray, dim: number) => {
     if (dim === shape.length) {
-      if (typeof x !== "number") {
-        throw new Error(
-          `tensor: expected a number at [${path.join(", ")}], got ${JSON.stringify(x)}`,
-        );
-      }
-      flat.push(x);
+      if (typeof x !== "number") throw notANumber(x);
+      flat[n++] = x;
       return;
     }
     if (!Array.isArray(x) || x.length !== shape[dim]) {
@@ -55,9 +59,20 @@ function flatten(data: NestedArray): { shape: number[]; flat: number[] } {
           `${shape[dim]} (inferred shape ${formatShape(shape)})`,
       );
     }
-    x.forEach((v, i) => walk(v, dim + 1, [...path, i]));
+    const last = dim === shape.length - 1;
+    for (let i = 0; i < x.length; i++) {
+      path.push(i);
+      const v = x[i];
+      if (last) {
+        if (typeof v !== "number") throw notANumber(v);
+        flat[n++] = v;
+      } else {
+        walk(v, dim + 1);
+      }
+      path.pop();
+    }
   };
-  walk(data, 0, []);
+  walk(data, 0);
   return { shape, flat };
 }
 
@@ -79,7 +94,11 @@ export function tensor(
     return fromArray(data, options?.shape ?? [data.length], options);
   }
   const { shape, flat } = flatten(data as NestedArray);
-  return fromArray(flat, options?.shape ?? shape, options);
+  // The flat values are float64 only as a carrier; plain numbers default to float32.
+  return fromArray(flat, options?.shape ?? shape, {
+    ...options,
+    dtype: options?.dtype ?? "float32",
+  });
 }
 
 /** A tensor of `shape` from flat row-major values. */
@@ -105,33 +124,38 @@ export function scalar(value: number, options?: CreateOptions): Tensor {
   return fromArray([value], [], options);
 }
 
-/** A tensor of `shape` with every element `value`. */
-export function full(shape: Shape, value: number, options?: CreateOptions): Tensor {
-  assertValidShape("full", shape);
+/** `full` under the name the caller used, so a bad shape is reported against `zeros(…)` etc. */
+function filled(op: string, shape: Shape, value: number, options?: CreateOptions): Tensor {
+  assertValidShape(op, shape);
   const dtype = options?.dtype ?? "float32";
-  assertDType(dtype, "full");
+  assertDType(dtype, op);
   const out = runKernel("fill", shape, value, dtype);
   return finish(wrapStorage(out.storage, getBackend(), out.shape), options);
 }
 
+/** A tensor of `shape` with every element `value`. */
+export function full(shape: Shape, value: number, options?: CreateOptions): Tensor {
+  return filled("full", shape, value, options);
+}
+
 /** Zeros of `shape`. */
 export function zeros(shape: Shape, options?: CreateOptions): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 /** Ones of `shape`. */
 export function ones(shape: Shape, options?: CreateOptions): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
-/** Zeros with the shape and dtype of `t`. */
+/** Zeros with the shape and dtype of `t` (an explicit `options.dtype` wins). */
 export function zerosLike(t: Tensor, options?: CreateOptions): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return filled("zerosLike", t.shape, 0, { ...options, dtype: options?.dtype ?? t.dtype });
 }
 
-/** Ones with the shape and dtype of `t`. */
+/** Ones with the shape and dtype of `t` (an explicit `options.dtype` wins). */
 export function onesLike(t: Tensor, options?: CreateOptions): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return filled("onesLike", t.shape, 1, { ...options, dtype: options?.dtype ?? t.dtype });
 }
 
 /**

@@ -20,22 +20,28 @@ export interface Displayable extends Formattable {
 const TABLE_EDGE = 12;
 /** Both spatial sides at least this long make a tensor image-shaped. */
 const MIN_IMAGE_SIDE = 16;
+/**
+ * Neither side may be longer than this: a [60000, 784] data matrix is not a picture, and its PNG
+ * would put tens of megabytes into the notebook. Larger matrices show as a table of corners.
+ */
+const MAX_IMAGE_SIDE = 1024;
 /** Images are scaled up so that the shorter side shows at least this many screen pixels. */
 const MIN_DISPLAY_SIDE = 112;
 
-/** The image layout of a tensor, if it looks like one: [H, W], [1, H, W] or [3, H, W], leading 1s ignored. */
+/**
+ * The image layout of a tensor, if it looks like one: [H, W], [1, H, W] or [3, H, W] (leading 1s
+ * ignored) with each side from 16 to 1024.
+ */
 export function imageLayout(
   shape: readonly number[],
 ): { channels: 1 | 3; height: number; width: number } | null {
   const dims = [...shape];
   while (dims.length > 3 && dims[0] === 1) dims.shift();
-  if (dims.length === 2 && dims[0] >= MIN_IMAGE_SIDE && dims[1] >= MIN_IMAGE_SIDE) {
+  const side = (d: number) => d >= MIN_IMAGE_SIDE && d <= MAX_IMAGE_SIDE;
+  if (dims.length === 2 && side(dims[0]) && side(dims[1])) {
     return { channels: 1, height: dims[0], width: dims[1] };
   }
-  if (
-    dims.length === 3 && (dims[0] === 1 || dims[0] === 3) && dims[1] >= MIN_IMAGE_SIDE &&
-    dims[2] >= MIN_IMAGE_SIDE
-  ) {
+  if (dims.length === 3 && (dims[0] === 1 || dims[0] === 3) && side(dims[1]) && side(dims[2])) {
     return { channels: dims[0] as 1 | 3, height: dims[1], width: dims[2] };
   }
   return null;
@@ -104,8 +110,14 @@ function tableHtml(
     n <= TABLE_EDGE
       ? Array.from({ length: n }, (_, i) => i)
       : [0, 1, 2, 3, 4, null, n - 5, n - 4, n - 3, n - 2, n - 1];
+  // Notation follows the shown cells only, as in the text form; scanning a whole dataset is slow.
   let maxAbs = 0;
-  for (const v of values) if (Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
+  for (const r of pick(rows)) {
+    for (const c of pick(cols)) {
+      const v = r === null || c === null ? 0 : values[r * cols + c];
+      if (Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+  }
   const scientific = t.dtype !== "int32" && (maxAbs >= 1e5 || (maxAbs > 0 && maxAbs < 1e-3));
   const body = pick(rows).map((r) => {
     const cells = pick(cols).map((c) =>

@@ -43,14 +43,28 @@ export function allocArray<D extends DType>(dtype: D, length: number): DTypeArra
   throw new Error(`unknown dtype '${dtype}'; use one of ${DTYPES.join(", ")}`);
 }
 
-/** Copies `values` into a new typed array of `dtype`, truncating toward zero for `int32`. */
+/**
+ * Copies `values` into a new typed array of `dtype`, truncating toward zero for `int32`.
+ *
+ * @throws when a value cannot be an int32 (NaN, infinite, or beyond ±2³¹): an Int32Array would
+ * silently wrap it to another number, and a wrong label or index is hard to trace back.
+ */
 export function toTypedArray<D extends DType>(
   values: ArrayLike<number>,
   dtype: D,
 ): DTypeArrayMap[D] {
   const out = allocArray(dtype, values.length);
   if (dtype === "int32") {
-    for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]);
+    for (let i = 0; i < values.length; i++) {
+      const v = Math.trunc(values[i]);
+      if (!(v >= -2147483648 && v <= 2147483647)) {
+        throw new Error(
+          `int32: value ${values[i]} at flat index ${i} does not fit in an int32 ` +
+            "(whole numbers from -2147483648 to 2147483647); use float32 for it",
+        );
+      }
+      out[i] = v;
+    }
   } else {
     out.set(values);
   }

@@ -44,12 +44,6 @@ export function formatTensor(t: Formattable): string {
 /** The bracketed body for contiguous `values` of `shape`. */
 export function formatValues(values: TypedArray, shape: readonly number[], dtype: DType): string {
   const summarise = values.length > SUMMARY_THRESHOLD;
-  let maxAbs = 0;
-  for (const v of values) if (Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
-  const scientific = dtype !== "int32" && (maxAbs >= 1e5 || (maxAbs > 0 && maxAbs < 1e-3));
-  const cells = Array.from(values, (v) => formatNumber(v, dtype, scientific));
-  const width = cells.reduce((w, c) => Math.max(w, c.length), 1);
-  if (shape.length === 0) return cells[0];
   const strides: number[] = [];
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -64,11 +58,38 @@ export function formatValues(values: TypedArray, shape: readonly number[], dtype
         ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i),
       ]
       : Array.from({ length: n }, (_, i) => i);
+  // Format only the elements that will be shown: formatting every element of a summarised
+  // dataset (millions of numbers) took seconds. Width and notation follow the shown values.
+  const shown: number[] = [];
+  const visit = (dim: number, start: number): void => {
+    if (dim === shape.length) {
+      shown.push(start);
+      return;
+    }
+    for (const i of indices(shape[dim])) if (i !== null) visit(dim + 1, start + i * strides[dim]);
+  };
+  visit(0, 0);
+  let maxAbs = 0;
+  for (const at of shown) {
+    const v = values[at];
+    if (Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
+  }
+  const scientific = dtype !== "int32" && (maxAbs >= 1e5 || (maxAbs > 0 && maxAbs < 1e-3));
+  const cells = new Map<number, string>();
+  let width = 1;
+  for (const at of shown) {
+    const cell = formatNumber(values[at], dtype, scientific);
+    cells.set(at, cell);
+    width = Math.max(width, cell.length);
+  }
+  if (shape.length === 0) return cells.get(0)!;
   const render = (dim: number, start: number, indent: number): string => {
     const parts = indices(shape[dim]).map((i) => {
       if (i === null) return "...";
       const at = start + i * strides[dim];
-      return dim === shape.length - 1 ? cells[at].padStart(width) : render(dim + 1, at, indent + 1);
+      return dim === shape.length - 1
+        ? cells.get(at)!.padStart(width)
+        : render(dim + 1, at, indent + 1);
     });
     if (dim === shape.length - 1) return `[${parts.join(", ")}]`;
     const sep = "," + "\n".repeat(shape.length - dim - 1) + " ".repeat(indent + 1);

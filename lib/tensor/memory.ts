@@ -66,6 +66,9 @@ export function tidy<T>(fn: () => T): T {
   try {
     result = fn();
     if (result instanceof Promise) {
+      // The async body keeps running after we throw; if it later fails, that rejection would
+      // surface as an unhandled one and crash the program (or the kernel) on top of this error.
+      result.catch(() => {});
       throw new Error(
         "tidy() cannot take an async function: a scope cannot span an await. " +
           "Await outside tidy, or dispose() tensors yourself.",

@@ -10,6 +10,7 @@
 
 import type { GradNode } from "../autograd/node.ts";
 import type { Backend, Storage, TensorInfo } from "../backend/contract.ts";
+import { runKernel } from "../backend/registry.ts";
 import { displayBundle } from "./display.ts";
 import { type DType, isFloat, type TypedArray } from "./dtype.ts";
 import { formatTensor } from "./format.ts";
@@ -34,10 +35,6 @@ export class Tensor implements TensorInfo {
   readonly id: number = nextId++;
   /** Extent of each dimension. */
   readonly shape: readonly number[];
-  /** Storage step of each dimension, in elements. */
-  readonly strides: readonly number[];
-  /** Storage index of the first element. */
-  readonly offset: number;
   /** Element type. */
   readonly dtype: DType;
   /** Number of elements. */
@@ -51,6 +48,8 @@ export class Tensor implements TensorInfo {
   gradNode: GradNode | null = null;
 
   #shared: SharedStorage | null;
+  #strides: readonly number[];
+  #offset: number;
   #requiresGrad = false;
 
   /** @internal Use the creation functions (`tensor`, `zeros`, …) instead. */
@@ -62,11 +61,21 @@ export class Tensor implements TensorInfo {
   ) {
     this.#shared = shared;
     this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
-    this.offset = offset;
+    this.#strides = Object.freeze([...strides]);
+    this.#offset = offset;
     this.dtype = shared.storage.dtype;
     this.size = sizeOf(shape);
     track(this);
+  }
+
+  /** Storage step of each dimension, in elements. */
+  get strides(): readonly number[] {
+    return this.#strides;
+  }
+
+  /** Storage index of the first element. */
+  get offset(): number {
+    return this.#offset;
   }
 
   /** Number of dimensions. */
@@ -118,6 +127,44 @@ export class Tensor implements TensorInfo {
     this.#requiresGrad = value;
   }
 
+  /**
+   * Replaces this tensor's values with `value`'s (same shape and dtype), keeping its identity, its
+   * `requiresGrad` and its `.grad`. This is how optimizers update parameters: models keep pointing
+   * at the same tensor. Only leaves can be assigned, and a graph recorded before the assignment
+   * still sees the old values only if it saved a different tensor, so assign after `backward()`.
+   */
+  assign(value: Tensor): this {
+    const shared = this.#live("assign");
+    if (this.gradNode) {
+      throw new Error(
+        "assign: this tensor was computed by a recorded op; only leaf tensors (parameters, " +
+          "inputs) can be assigned",
+      );
+    }
+    if (
+      value.dtype !== this.dtype || value.shape.length !== this.shape.length ||
+      value.shape.some((d, i) => d !== this.shape[i])
+    ) {
+      throw new Error(
+        `assign: the new value is ${formatShape(value.shape)} ${value.dtype} but the tensor is ` +
+          `${formatShape(this.shape)} ${this.dtype}; they must match`,
+      );
+    }
+    const source = value.sharedStorage("assign");
+    if (coversStorage(value, source.storage.length)) {
+      source.refs++;
+      this.#shared = source;
+    } else {
+      // A view of a larger storage would pin all of it: copy just the elements instead.
+      const out = runKernel("copy", value);
+      this.#shared = new SharedStorage(out.storage, source.backend);
+    }
+    this.#strides = Object.freeze(contiguousStrides(this.shape));
+    this.#offset = 0;
+    if (--shared.refs === 0) shared.backend.free(shared.storage);
+    return this;
+  }
+
   /** @internal Marks an op result as part of the graph. Used by autodiff. */
   setGradNode(node: GradNode): void {
     this.gradNode = node;
@@ -147,7 +194,12 @@ export class Tensor implements TensorInfo {
    * host support this; on the GPU use `await t.data()`.
    */
   dataSync(): TypedArray {
-    const shared = this.#live("dataSync");
+    return this.#readSync("dataSync");
+  }
+
+  /** `dataSync` under the name of the method the caller used, for error messages. */
+  #readSync(op: string): TypedArray {
+    const shared = this.#live(op);
     const all = shared.backend.readSync(shared.storage);
     if (coversStorage(this, shared.storage.length)) return all;
     return gatherView(all, this, this.dtype);
@@ -160,18 +212,20 @@ export class Tensor implements TensorInfo {
 
   /** The elements as nested arrays (synchronous; CPU only). A scalar gives a number. */
   toArray(): NestedArray {
-    return nest(this.dataSync(), this.shape);
+    return nest(this.#readSync("toArray"), this.shape);
   }
 
   /** The single element of a one-element tensor, as a number (synchronous; CPU only). */
   item(): number {
+    // Disposal first: a freed tensor's element count is beside the point.
+    this.#live("item");
     if (this.size !== 1) {
       throw new Error(
         `item: the tensor has shape ${formatShape(this.shape)} (${this.size} elements); ` +
           `item() needs exactly one element. Reduce it first, e.g. t.sum().item().`,
       );
     }
-    return this.dataSync()[0];
+    return this.#readSync("item")[0];
   }
 
   /**
@@ -188,7 +242,11 @@ export class Tensor implements TensorInfo {
     this.grad = null;
   }
 
-  /** A readable summary with values, like `tensor([[1, 2], [3, 4]], float32)`. */
+  /**
+   * A readable summary: a header with shape and dtype, then the values in aligned brackets, e.g.
+   * `Tensor [2, 2] float32` and `[[1.0000, 2.0000], [3.0000, 4.0000]]` on two lines. Tensors over
+   * 1000 elements show three entries at each edge of every dimension, with `...` between.
+   */
   toString(): string {
     return formatTensor(this);
   }

@@ -88,14 +88,43 @@ export function assertClose(
 /** Asserts that `fn` throws an error whose message contains every one of `parts`. */
 export function assertThrowsWith(fn: () => unknown, ...parts: string[]): Error {
   let error: unknown;
+  let result: unknown;
   try {
-    fn();
+    result = fn();
   } catch (err) {
     error = err;
   }
+  if (error === undefined && result instanceof Promise) {
+    // An async function never throws synchronously: without this, its rejection would be lost
+    // and the assertion would fail with a misleading "nothing was thrown".
+    result.catch(() => {});
+    throw new Error(
+      "assertThrowsWith: the function returned a Promise; use `await assertRejectsWith(...)` " +
+        "for async code",
+    );
+  }
+  return checkError(error, parts, "thrown");
+}
+
+/** Asserts that `fn` returns a promise that rejects with an error mentioning every one of `parts`. */
+export async function assertRejectsWith(
+  fn: () => Promise<unknown>,
+  ...parts: string[]
+): Promise<Error> {
+  let error: unknown;
+  try {
+    await fn();
+  } catch (err) {
+    error = err;
+  }
+  return checkError(error, parts, "rejected");
+}
+
+function checkError(error: unknown, parts: readonly string[], verb: string): Error {
   if (!(error instanceof Error)) {
     throw new Error(
-      `expected an error mentioning ${JSON.stringify(parts)}, but nothing was thrown`,
+      `expected an error mentioning ${JSON.stringify(parts)}, but ` +
+        (error === undefined ? `nothing was ${verb}` : `got the non-Error ${String(error)}`),
     );
   }
   for (const part of parts) {

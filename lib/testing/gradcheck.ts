@@ -56,20 +56,38 @@ function check(
 ): GradcheckResult {
   const eps = options.eps ?? 1e-6, rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-7;
   const xs = inputs.map((x) => (x.dtype === "int32" ? x : cast(x, "float64")));
-  const wrt = options.wrt ?? xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
-  const probe = f(...xs);
+  const floats = xs.flatMap((x, i) => (x.dtype === "int32" ? [] : [i]));
+  const wrt = options.wrt ?? floats;
+  for (const i of wrt) {
+    if (!floats.includes(i)) {
+      throw new Error(
+        `gradcheck: wrt lists argument ${i}, but ` +
+          (i in xs ? "it is int32 and has no gradient" : `there are only ${xs.length} arguments`),
+      );
+    }
+  }
+  // Only the output's shape is needed; tidy frees what f made, and never the inputs, even when f
+  // returns one of them unchanged.
+  const shape = tidy(() => f(...xs).shape);
   // A private generator, so a check never shifts the library's seeded stream.
   const rng = new Rng(0x9e37);
   const weights = fromArray(
-    Array.from({ length: sizeOf(probe.shape) }, () => rng.normal()),
-    probe.shape,
+    Array.from({ length: sizeOf(shape) }, () => rng.normal()),
+    shape,
     { dtype: "float64" },
   );
-  probe.dispose();
   const objective = (...args: Tensor[]) => sum(mul(f(...args), weights));
   const value = (args: Tensor[]) => tidy(() => objective(...args).dataSync()[0]);
 
-  const analytic = grads((...args: Tensor[]) => objective(...args))(...xs);
+  // Differentiate with respect to the float arguments only. int32 ones (labels, indices) stay
+  // constants: functional grads rejects them, since an integer tensor has no gradient.
+  const withFloats = (...fs: Tensor[]) => {
+    const args = [...xs];
+    floats.forEach((i, k) => (args[i] = fs[k]));
+    return objective(...args);
+  };
+  const floatGrads = grads(withFloats)(...floats.map((i) => xs[i]));
+  const analytic = xs.map((_, i) => floatGrads[floats.indexOf(i)]);
   let maxAbsError = 0, checked = 0;
   for (const i of wrt) {
     const base = Float64Array.from(xs[i].dataSync());

@@ -4,5 +4,11 @@
  * @module
  */
 
-export { assertClose, assertThrowsWith, type CloseOptions, type Comparable } from "./assert.ts";
+export {
+  assertClose,
+  assertRejectsWith,
+  assertThrowsWith,
+  type CloseOptions,
+  type Comparable,
+} from "./assert.ts";
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from "./gradcheck.ts";

@@ -7,6 +7,9 @@
 
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+// tfjs-core's Node bundle registers no gradients, so `tf.grad` would fail with "gradient function
+// not found"; the full package registers them all on the same tfjs-core instance.
+import "@tensorflow/tfjs";
 import { assertClose, type CloseOptions, fromArray, Rng, type Tensor } from "../../lib/mod.ts";
 
 // PROD silences the "install tfjs-node" banner and skips debug checks we do not need.

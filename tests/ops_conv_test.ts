@@ -1,0 +1,652 @@
+/**
+ * Convolution and pooling on NCHW tensors: conv2d (stride, every padding form, dilation, groups,
+ * depthwise, bias), convTranspose2d (stride, padding, outputPadding, dilation, groups), maxPool2d,
+ * avgPool2d and nearest-neighbour upsample. Forward values against TensorFlow.js (which works in
+ * NHWC, so tensors are transposed on the way in and out), gradients against float64 finite
+ * differences and against tfjs's `tf.grads`, and the error messages.
+ */
+
+import assert from "node:assert/strict";
+import {
+  assertClose,
+  assertThrowsWith,
+  avgPool2d,
+  type CloseOptions,
+  conv2d,
+  type Conv2dOptions,
+  convTranspose2d,
+  type ConvTranspose2dOptions,
+  gradcheck,
+  grads,
+  maxPool2d,
+  mul,
+  type Padding2d,
+  type Pair,
+  type Pool2dOptions,
+  sum,
+  type Tensor,
+  tensor,
+  transpose,
+  upsample,
+} from "../lib/mod.ts";
+import { assertCloseTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
+
+/**
+ * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
+ * so that every output element carries a different weight.
+ */
+function assertGradsTf(
+  ours: (...xs: Tensor[]) => Tensor,
+  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: readonly Tensor[],
+  message: string,
+  options: CloseOptions = {},
+): void {
+  const r = randomTensor(ours(...inputs).shape, 4242);
+  const rTf = toTf(r);
+  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
+  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
+    inputs.map(toTf),
+  );
+  got.forEach((g, i) =>
+    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` })
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout conversions and tfjs references, all taking and returning tensors in our layout so they
+// can sit inside tf.grads.
+
+type Tf4 = tf.Tensor4D;
+type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
+
+const toNhwc = (x: tf.Tensor) => tf.transpose(x, [0, 2, 3, 1]) as Tf4;
+const toNchw = (x: tf.Tensor) => tf.transpose(x, [0, 3, 1, 2]) as Tf4;
+/** Our filter [O, C/g, kH, kW] (or convTranspose's [Cin, Cout/g, kH, kW]) as tfjs's [kH, kW, C, O]. */
+const toHwio = (w: tf.Tensor) => tf.transpose(w, [2, 3, 1, 0]) as Tf4;
+const pairOf = (p: Pair | undefined): [number, number] =>
+  p === undefined ? [1, 1] : typeof p === "number" ? [p, p] : [p[0], p[1]];
+
+/** Our padding in tfjs's terms: the same strings, numbers as explicit NHWC padding. */
+function tfPad(p: Padding2d | undefined): "same" | "valid" | ExplicitPadding {
+  if (p === undefined || p === "valid" || p === "same") return p ?? "valid";
+  const [t, b, l, r] = typeof p === "number"
+    ? [p, p, p, p]
+    : p.length === 2
+    ? [p[0], p[0], p[1], p[1]]
+    : p;
+  return [[0, 0], [t, b], [l, r], [0, 0]];
+}
+
+/**
+ * Our filter [A, B, kH, kW] with dilation written out: (dH - 1) zero rows between taps, likewise
+ * columns. tfjs has no gradients for dilated convolutions and refuses stride and dilation together,
+ * but a dilated convolution is an undilated one with this filter, which tfjs handles fully.
+ */
+function dilateFilter(w: tf.Tensor, dilation: Pair | undefined): tf.Tensor {
+  const [dH, dW] = pairOf(dilation);
+  if (dH === 1 && dW === 1) return w;
+  const [a, b, kH, kW] = w.shape as number[];
+  const spread = tf.pad(tf.reshape(w, [a, b, kH, 1, kW, 1]), [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, dH - 1],
+    [0, 0],
+    [0, dW - 1],
+  ]);
+  const size = [a, b, (kH - 1) * dH + 1, (kW - 1) * dW + 1];
+  return tf.slice(tf.reshape(spread, [a, b, kH * dH, kW * dW]), [0, 0, 0, 0], size);
+}
+
+/** tfjs's conv2d on NCHW tensors with groups == 1, dilation through {@link dilateFilter}. */
+function tfConv2d(x: tf.Tensor, w: tf.Tensor, o: Conv2dOptions): tf.Tensor {
+  const filter = toHwio(dilateFilter(w, o.dilation));
+  return toNchw(tf.conv2d(toNhwc(x), filter, pairOf(o.stride), tfPad(o.padding)));
+}
+
+/** tfjs's own dilated conv2d (forward only, stride 1), to check its rule against ours directly. */
+function tfConv2dNative(x: tf.Tensor, w: tf.Tensor, o: Conv2dOptions): tf.Tensor {
+  const d = pairOf(o.dilation);
+  return toNchw(tf.conv2d(toNhwc(x), toHwio(w), 1, tfPad(o.padding), "NHWC", d));
+}
+
+/** tfjs's depthwise conv on NCHW tensors: our filter [C·m, 1, kH, kW] becomes [kH, kW, C, m]. */
+function tfDepthwise(x: tf.Tensor, w: tf.Tensor, o: Conv2dOptions, native = false): tf.Tensor {
+  const dilated = native ? w : dilateFilter(w, o.dilation);
+  const [c, [o4, , kH, kW]] = [x.shape[1] as number, dilated.shape as number[]];
+  const filter = tf.transpose(tf.reshape(dilated, [c, o4 / c, kH, kW]), [2, 3, 0, 1]) as Tf4;
+  const d = native ? pairOf(o.dilation) : [1, 1] as [number, number];
+  return toNchw(
+    tf.depthwiseConv2d(toNhwc(x), filter, pairOf(o.stride), tfPad(o.padding), "NHWC", d),
+  );
+}
+
+/** Grouped convolution as its definition: split channels and filters, convolve, join. */
+function tfGroupedConv2d(x: tf.Tensor, w: tf.Tensor, o: Conv2dOptions): tf.Tensor {
+  const g = o.groups ?? 1;
+  const xs = tf.split(x, g, 1), ws = tf.split(w, g, 0);
+  return tf.concat(xs.map((xi, i) => tfConv2d(xi, ws[i], o)), 1);
+}
+
+/** Output size of our convTranspose2d along one dimension. */
+function transposedSize(
+  input: number,
+  kernel: number,
+  stride: number,
+  padBefore: number,
+  padAfter: number,
+  dilation: number,
+  outputPadding: number,
+): number {
+  return (input - 1) * stride - padBefore - padAfter + dilation * (kernel - 1) + outputPadding + 1;
+}
+
+/** The four paddings [top, bottom, left, right] of a convTranspose2d padding option. */
+function fourOf(p: ConvTranspose2dOptions["padding"]): [number, number, number, number] {
+  if (p === undefined) return [0, 0, 0, 0];
+  if (typeof p === "number") return [p, p, p, p];
+  return p.length === 2 ? [p[0], p[0], p[1], p[1]] : [p[0], p[1], p[2], p[3]];
+}
+
+/** Our output shape of convTranspose2d for x [N, Cin, H, W] and w [Cin, Cout/g, kH, kW]. */
+function transposedShape(xs: number[], ws: number[], o: ConvTranspose2dOptions): number[] {
+  const s = pairOf(o.stride), d = pairOf(o.dilation);
+  const op = o.outputPadding === undefined ? [0, 0] : pairOf(o.outputPadding);
+  const [t, b, l, r] = fourOf(o.padding);
+  return [
+    xs[0],
+    ws[1] * (o.groups ?? 1),
+    transposedSize(xs[2], ws[2], s[0], t, b, d[0], op[0]),
+    transposedSize(xs[3], ws[3], s[1], l, r, d[1], op[1]),
+  ];
+}
+
+/**
+ * tfjs's conv2dTranspose on NCHW tensors (groups == 1), with outputPadding through the output shape
+ * and dilation through {@link dilateFilter}.
+ */
+function tfConvTranspose(x: tf.Tensor, w: tf.Tensor, o: ConvTranspose2dOptions): tf.Tensor {
+  const [n, c, h, wd] = transposedShape(x.shape, w.shape, o);
+  const out = tf.conv2dTranspose(
+    toNhwc(x),
+    toHwio(dilateFilter(w, o.dilation)),
+    [n, h, wd, c],
+    pairOf(o.stride),
+    tfPad(fourOf(o.padding)) as ExplicitPadding,
+  );
+  return toNchw(out);
+}
+
+/** Grouped transposed convolution as its definition: split, transpose-convolve, join. */
+function tfGroupedConvTranspose(x: tf.Tensor, w: tf.Tensor, o: ConvTranspose2dOptions): tf.Tensor {
+  const g = o.groups ?? 1;
+  const xs = tf.split(x, g, 1), ws = tf.split(w, g, 0);
+  return tf.concat(xs.map((xi, i) => tfConvTranspose(xi, ws[i], { ...o, groups: 1 })), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// conv2d
+
+const CONVS: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
+  { x: [2, 3, 7, 6], w: [4, 3, 3, 2], o: {} },
+  { x: [2, 3, 7, 6], w: [4, 3, 3, 3], o: { stride: 2, padding: "same" } },
+  { x: [1, 2, 5, 8], w: [3, 2, 2, 3], o: { stride: [2, 3], padding: "valid" } },
+  { x: [2, 3, 6, 5], w: [2, 3, 3, 3], o: { padding: 1 } },
+  { x: [1, 1, 5, 5], w: [1, 1, 3, 3], o: { padding: [2, 0] } },
+  { x: [2, 2, 6, 7], w: [3, 2, 3, 2], o: { stride: [1, 2], padding: [0, 1, 2, 1] } },
+  { x: [1, 3, 9, 8], w: [2, 3, 3, 3], o: { dilation: 2, padding: "same" } },
+  { x: [1, 2, 9, 9], w: [2, 2, 2, 3], o: { dilation: [2, 3] } },
+  { x: [2, 2, 9, 8], w: [3, 2, 3, 2], o: { stride: 2, dilation: 2, padding: [1, 2, 0, 1] } },
+  { x: [1, 2, 8, 9], w: [2, 2, 2, 3], o: { stride: [2, 3], dilation: [3, 2], padding: "same" } },
+  // 'same' with an even kernel pads more at the bottom/right; with stride 3 it rounds up.
+  { x: [1, 2, 5, 6], w: [2, 2, 2, 4], o: { padding: "same" } },
+  { x: [1, 1, 7, 8], w: [1, 1, 3, 3], o: { stride: 3, padding: "same" } },
+  { x: [1, 1, 1, 1], w: [1, 1, 1, 1], o: {} },
+  { x: [3, 1, 4, 1], w: [2, 1, 3, 1], o: { padding: "same" } },
+];
+
+Deno.test("conv2d: stride, every padding form and dilation match tf.conv2d, gradients too", () => {
+  CONVS.forEach(({ x: xs, w: ws, o }, k) => {
+    const x = randomTensor(xs, 500 + k), w = randomTensor(ws, 520 + k);
+    const what = `conv2d x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${JSON.stringify(o)}`;
+    const y = conv2d(x, w, o);
+    assertCloseTf(y, tfConv2d(toTf(x), toTf(w), o), { message: what });
+    if (o.dilation !== undefined && pairOf(o.stride).every((v) => v === 1)) {
+      assertCloseTf(y, tfConv2dNative(toTf(x), toTf(w), o), {
+        message: `${what} (tfjs dilations)`,
+      });
+    }
+    assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfConv2d(a, b, o), [x, w], what);
+  });
+});
+
+Deno.test("conv2d: gradients agree with finite differences (float64)", () => {
+  const cases: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
+    { x: [2, 3, 5, 5], w: [2, 3, 3, 3], o: { stride: 2, padding: "same" } },
+    { x: [1, 2, 6, 5], w: [2, 2, 2, 3], o: { padding: [0, 1, 2, 1], dilation: [2, 1] } },
+    { x: [1, 4, 4, 5], w: [4, 2, 3, 2], o: { groups: 2, padding: 1 } },
+    { x: [1, 3, 5, 4], w: [3, 1, 3, 3], o: { groups: 3, stride: [2, 1], padding: "same" } },
+  ];
+  cases.forEach(({ x, w, o }, k) => {
+    gradcheck((a, b) => conv2d(a, b, o), [randomTensor(x, 540 + k), randomTensor(w, 550 + k)]);
+  });
+  gradcheck(
+    (a, b, c) => conv2d(a, b, { padding: "same", bias: c }),
+    [randomTensor([2, 2, 4, 3], 560), randomTensor([3, 2, 2, 2], 561), randomTensor([3], 562)],
+  );
+});
+
+Deno.test("conv2d: depthwise (groups == channels) matches tf.depthwiseConv2d", () => {
+  const cases: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
+    { x: [2, 3, 6, 5], w: [3, 1, 3, 3], o: { groups: 3 } },
+    { x: [1, 3, 7, 6], w: [6, 1, 2, 3], o: { groups: 3, stride: 2, padding: "same" } },
+    { x: [2, 2, 7, 7], w: [4, 1, 3, 2], o: { groups: 2, dilation: 2, padding: [1, 0, 2, 1] } },
+    { x: [1, 3, 8, 7], w: [3, 1, 3, 3], o: { groups: 3, dilation: [1, 2], stride: 2 } },
+    { x: [1, 1, 4, 4], w: [3, 1, 2, 2], o: { groups: 1 } },
+  ];
+  cases.forEach(({ x: xs, w: ws, o }, k) => {
+    const x = randomTensor(xs, 570 + k), w = randomTensor(ws, 580 + k);
+    const what = `depthwise x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${JSON.stringify(o)}`;
+    const y = conv2d(x, w, o);
+    assertCloseTf(y, tfDepthwise(toTf(x), toTf(w), o), { message: what });
+    if (pairOf(o.stride).every((v) => v === 1)) {
+      const native = tfDepthwise(toTf(x), toTf(w), o, true);
+      assertCloseTf(y, native, { message: `${what} (tfjs dilations)` });
+    }
+    assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfDepthwise(a, b, o), [x, w], what);
+  });
+});
+
+Deno.test("conv2d: general groups equal split-convolve-concat", () => {
+  const cases: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
+    { x: [2, 4, 5, 6], w: [6, 2, 3, 3], o: { groups: 2, padding: 1 } },
+    { x: [1, 6, 5, 5], w: [3, 2, 2, 2], o: { groups: 3, stride: 2, padding: "same" } },
+    { x: [1, 6, 7, 5], w: [4, 3, 3, 2], o: { groups: 2, dilation: [2, 1] } },
+  ];
+  cases.forEach(({ x: xs, w: ws, o }, k) => {
+    const x = randomTensor(xs, 590 + k), w = randomTensor(ws, 600 + k);
+    const what = `grouped x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${JSON.stringify(o)}`;
+    assertCloseTf(conv2d(x, w, o), tfGroupedConv2d(toTf(x), toTf(w), o), { message: what });
+    assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfGroupedConv2d(a, b, o), [x, w], what);
+  });
+});
+
+Deno.test("conv2d: bias adds per output channel, with its gradient", () => {
+  const x = randomTensor([2, 3, 5, 5], 610), w = randomTensor([4, 3, 3, 3], 611);
+  const b = randomTensor([4], 612);
+  const o: Conv2dOptions = { stride: 2, padding: "same" };
+  const theirs = (p: tf.Tensor, q: tf.Tensor, c: tf.Tensor) =>
+    tf.add(tfConv2d(p, q, o), tf.reshape(c, [1, 4, 1, 1]));
+  assertCloseTf(conv2d(x, w, { ...o, bias: b }), theirs(toTf(x), toTf(w), toTf(b)));
+  assertGradsTf((p, q, c) => conv2d(p, q, { ...o, bias: c }), theirs, [x, w, b], "bias");
+});
+
+Deno.test("conv2d: views as inputs, and mixed float dtypes promote", () => {
+  // An NHWC tensor viewed as NCHW (strided) must convolve like its contiguous copy.
+  const nhwc = randomTensor([2, 5, 6, 3], 620), w = randomTensor([2, 3, 3, 3], 621);
+  const x = transpose(nhwc, [0, 3, 1, 2]);
+  assert.equal(x.isContiguous, false);
+  assertCloseTf(
+    conv2d(x, w, { padding: 1 }),
+    toNchw(tf.conv2d(toTf(nhwc) as Tf4, toHwio(toTf(w)), 1, tfPad(1))),
+  );
+  // float64 input with a float32 filter: a float64 result, and the filter's gradient stays float32.
+  const x64 = randomTensor([1, 3, 4, 4], 622).cast("float64");
+  const w32 = randomTensor([2, 3, 3, 3], 623);
+  w32.requiresGrad = true;
+  const y = conv2d(x64, w32);
+  assert.equal(y.dtype, "float64");
+  y.sum().backward();
+  assert.equal(w32.grad?.dtype, "float32");
+  assertClose(w32.grad!, grads((q) => sum(conv2d(x64.cast("float32"), q)))(w32)[0], {
+    rtol: 1e-5,
+  });
+});
+
+Deno.test("conv2d: errors name the shapes and the numbers", () => {
+  const x = randomTensor([2, 3, 5, 5], 630);
+  assertThrowsWith(
+    () => conv2d(x, randomTensor([4, 2, 3, 3], 631)),
+    "conv2d",
+    "[4, 2, 3, 3]",
+    "[2, 3, 5, 5]",
+    "3 channels",
+  );
+  assertThrowsWith(
+    () => conv2d(x, randomTensor([4, 1, 3, 3], 632), { groups: 2 }),
+    "conv2d",
+    "groups=2",
+    "input channels (3)",
+  );
+  assertThrowsWith(
+    () => conv2d(randomTensor([1, 4, 5, 5], 633), randomTensor([3, 2, 3, 3], 634), { groups: 2 }),
+    "conv2d",
+    "groups=2",
+    "output channels (3)",
+  );
+  assertThrowsWith(
+    () => conv2d(randomTensor([1, 1, 3, 3], 635), randomTensor([1, 1, 5, 5], 636)),
+    "conv2d",
+    "5×5 filter",
+    "3×3 input",
+  );
+  const w = randomTensor([4, 3, 3, 3], 637);
+  assertThrowsWith(() => conv2d(x, w, { bias: randomTensor([3], 638) }), "bias", "[4]", "[3]");
+  assertThrowsWith(() => conv2d(randomTensor([3, 5, 5], 639), w), "conv2d", "4 dimensions");
+  assertThrowsWith(() => conv2d(x.toInt(), w), "conv2d", "float", "int32");
+  assertThrowsWith(() => conv2d(x, w, { stride: 0 }), "conv2d", "stride", "positive");
+  assertThrowsWith(
+    () => conv2d(x, w, { padding: "full" as Padding2d }),
+    "conv2d",
+    "padding must be",
+    "full",
+  );
+  assertThrowsWith(() => conv2d(x, w, { padding: [1, 2, 3] as unknown as Padding2d }), "padding");
+});
+
+// ---------------------------------------------------------------------------------------------
+// convTranspose2d
+
+const CONV_TRANSPOSES: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[] = [
+  { x: [2, 3, 4, 5], w: [3, 2, 3, 3], o: {} },
+  { x: [1, 2, 4, 4], w: [2, 3, 3, 3], o: { stride: 2, padding: 1 } },
+  { x: [2, 2, 3, 4], w: [2, 1, 2, 3], o: { stride: [2, 3], padding: [1, 0] } },
+  { x: [1, 2, 4, 3], w: [2, 2, 3, 3], o: { stride: 2, padding: 1, outputPadding: 1 } },
+  {
+    x: [1, 3, 3, 3],
+    w: [3, 2, 4, 2],
+    o: { stride: [3, 2], padding: [1, 2, 0, 1], outputPadding: [2, 1] },
+  },
+  { x: [1, 1, 1, 1], w: [1, 2, 3, 3], o: { stride: 2 } },
+];
+
+Deno.test("convTranspose2d: stride, padding and outputPadding match tf.conv2dTranspose", () => {
+  CONV_TRANSPOSES.forEach(({ x: xs, w: ws, o }, k) => {
+    const x = randomTensor(xs, 700 + k), w = randomTensor(ws, 720 + k);
+    const what = `convTranspose2d x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${
+      JSON.stringify(o)
+    }`;
+    const y = convTranspose2d(x, w, o);
+    assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
+    assertCloseTf(y, tfConvTranspose(toTf(x), toTf(w), o), { message: what });
+    assertGradsTf(
+      (a, b) => convTranspose2d(a, b, o),
+      (a, b) => tfConvTranspose(a, b, o),
+      [x, w],
+      what,
+    );
+  });
+});
+
+Deno.test("convTranspose2d: dilation matches tfjs with the dilation written into the filter", () => {
+  const cases: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[] = [
+    { x: [1, 2, 4, 5], w: [2, 3, 3, 2], o: { dilation: 2 } },
+    { x: [2, 3, 3, 3], w: [3, 1, 2, 3], o: { dilation: [3, 2], padding: [1, 0, 2, 1] } },
+    { x: [1, 2, 3, 4], w: [2, 2, 3, 2], o: { dilation: 2, stride: [2, 3], outputPadding: 1 } },
+  ];
+  cases.forEach(({ x: xs, w: ws, o }, k) => {
+    const x = randomTensor(xs, 740 + k), w = randomTensor(ws, 750 + k);
+    const what = `dilated convTranspose2d ${JSON.stringify(o)}`;
+    const y = convTranspose2d(x, w, o);
+    assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
+    assertCloseTf(y, tfConvTranspose(toTf(x), toTf(w), o), { message: what });
+    assertGradsTf(
+      (a, b) => convTranspose2d(a, b, o),
+      (a, b) => tfConvTranspose(a, b, o),
+      [x, w],
+      what,
+    );
+  });
+  // outputPadding may reach the dilation (not only the stride). With stride 1 no tap lands on the
+  // extra row and column, so the result is the plain one with a zero border at the bottom/right.
+  const x = randomTensor([1, 2, 3, 4], 760), w = randomTensor([2, 2, 2, 2], 761);
+  const y = convTranspose2d(x, w, { dilation: 2, outputPadding: 1 });
+  assert.deepEqual(y.shape, [1, 2, 6, 7]);
+  const plain = tfConvTranspose(toTf(x), toTf(w), { dilation: 2 });
+  assertCloseTf(y, tf.pad(plain, [[0, 0], [0, 0], [0, 1], [0, 1]]));
+  assertGradsTf(
+    (a, b) => convTranspose2d(a, b, { dilation: 2, outputPadding: 1 }),
+    (a, b) => tf.pad(tfConvTranspose(a, b, { dilation: 2 }), [[0, 0], [0, 0], [0, 1], [0, 1]]),
+    [x, w],
+    "outputPadding ≥ stride",
+  );
+});
+
+Deno.test("convTranspose2d: groups equal split-transpose-concat", () => {
+  const cases: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[] = [
+    { x: [1, 4, 3, 3], w: [4, 3, 3, 3], o: { groups: 2, stride: 2, padding: 1 } },
+    { x: [2, 3, 3, 4], w: [3, 1, 2, 2], o: { groups: 3, stride: [1, 2], outputPadding: [0, 1] } },
+  ];
+  cases.forEach(({ x: xs, w: ws, o }, k) => {
+    const x = randomTensor(xs, 770 + k), w = randomTensor(ws, 780 + k);
+    const what = `grouped convTranspose2d ${JSON.stringify(o)}`;
+    const y = convTranspose2d(x, w, o);
+    assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
+    assertCloseTf(y, tfGroupedConvTranspose(toTf(x), toTf(w), o), { message: what });
+    assertGradsTf(
+      (a, b) => convTranspose2d(a, b, o),
+      (a, b) => tfGroupedConvTranspose(a, b, o),
+      [x, w],
+      what,
+    );
+  });
+});
+
+Deno.test("convTranspose2d: gradients agree with finite differences (float64), bias included", () => {
+  const cases: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[] = [
+    { x: [1, 2, 3, 3], w: [2, 2, 3, 3], o: { stride: 2, padding: 1, outputPadding: 1 } },
+    { x: [2, 2, 2, 3], w: [2, 1, 2, 2], o: { stride: [1, 2], dilation: [2, 1], groups: 2 } },
+    // outputPadding 1 ≥ stride 1 but < dilation 2: the output is one row and column larger than
+    // what the convolution maps back from, which the input gradient must account for.
+    { x: [1, 2, 3, 3], w: [2, 2, 2, 2], o: { dilation: 2, outputPadding: 1 } },
+    { x: [1, 1, 2, 3], w: [1, 2, 2, 2], o: { stride: 2, dilation: 3, outputPadding: [2, 1] } },
+  ];
+  cases.forEach(({ x, w, o }, k) => {
+    gradcheck(
+      (a, b) => convTranspose2d(a, b, o),
+      [randomTensor(x, 790 + k), randomTensor(w, 800 + k)],
+    );
+  });
+  gradcheck(
+    (a, b, c) => convTranspose2d(a, b, { stride: 2, bias: c }),
+    [randomTensor([1, 2, 2, 3], 810), randomTensor([2, 3, 2, 2], 811), randomTensor([3], 812)],
+  );
+});
+
+Deno.test("convTranspose2d: errors", () => {
+  const x = randomTensor([1, 2, 4, 4], 820);
+  assertThrowsWith(
+    () => convTranspose2d(x, randomTensor([3, 2, 3, 3], 821)),
+    "convTranspose2d",
+    "[3, 2, 3, 3]",
+    "[1, 2, 4, 4]",
+  );
+  const w = randomTensor([2, 2, 3, 3], 822);
+  assertThrowsWith(
+    () => convTranspose2d(x, w, { stride: 2, outputPadding: 2 }),
+    "convTranspose2d",
+    "outputPadding 2×2",
+    "smaller than the stride or the dilation",
+  );
+  assertThrowsWith(
+    () =>
+      convTranspose2d(randomTensor([1, 3, 4, 4], 823), randomTensor([3, 2, 3, 3], 824), {
+        groups: 2,
+      }),
+    "convTranspose2d",
+    "groups=2",
+    "(3)",
+  );
+  assertThrowsWith(
+    () => convTranspose2d(randomTensor([1, 2, 1, 1], 825), w, { padding: 2 }),
+    "convTranspose2d",
+    "empty",
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// pooling
+
+const POOLS: { x: number[]; k: Pair; o: Pool2dOptions }[] = [
+  { x: [2, 3, 6, 7], k: 2, o: {} },
+  { x: [2, 3, 7, 7], k: 3, o: { stride: 2, padding: "same" } },
+  { x: [1, 2, 5, 6], k: [2, 3], o: { stride: [1, 2], padding: "valid" } },
+  { x: [1, 1, 5, 5], k: 3, o: { stride: 1, padding: 1 } },
+  { x: [2, 2, 6, 5], k: [3, 2], o: { stride: [2, 1], padding: [1, 0, 0, 1] } },
+  { x: [1, 2, 4, 5], k: 2, o: { stride: 3, padding: "same" } },
+  { x: [1, 2, 5, 4], k: [3, 3], o: { stride: 1, padding: "same" } },
+  { x: [1, 1, 1, 1], k: 1, o: {} },
+];
+
+/** tfjs's own max or average pool on NCHW tensors (forward; tf.pool when dilated). */
+function tfPool(kind: "max" | "avg", x: tf.Tensor, k: Pair, o: Pool2dOptions): tf.Tensor {
+  const kernel = pairOf(k), stride = o.stride === undefined ? kernel : pairOf(o.stride);
+  const d = pairOf(o.dilation);
+  if (d[0] > 1 || d[1] > 1) {
+    return toNchw(tf.pool(toNhwc(x), kernel, kind, tfPad(o.padding) as "same", d, stride));
+  }
+  const pool = kind === "max" ? tf.maxPool : tf.avgPool;
+  return toNchw(pool(toNhwc(x), kernel, stride, tfPad(o.padding) as "same"));
+}
+
+/** TensorFlow's 'same' padding [before, after] for one dimension, written out independently. */
+function samePadding(size: number, k: number, s: number, d: number): [number, number] {
+  const total = Math.max((Math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/**
+ * Pooling with padding built from unpadded ('valid') tfjs pools, whose gradients tfjs gets right:
+ * max pads with a very negative number; mean is the mean over the zero-padded input divided by
+ * the fraction of the window inside the image. (tfjs's own avgPool gradient divides by the whole
+ * window even where it hangs over the border, and its dilated 'same' pools let padding zeros win
+ * a max, so neither can serve as the reference there.)
+ */
+function tfPoolComposed(kind: "max" | "avg", x: tf.Tensor, k: Pair, o: Pool2dOptions): tf.Tensor {
+  const kernel = pairOf(k), stride = o.stride === undefined ? kernel : pairOf(o.stride);
+  const d = pairOf(o.dilation);
+  const [h, w] = [x.shape[2] as number, x.shape[3] as number];
+  const [t, b, l, r] = o.padding === "same"
+    ? [...samePadding(h, kernel[0], stride[0], d[0]), ...samePadding(w, kernel[1], stride[1], d[1])]
+    : fourOf(o.padding === "valid" ? 0 : o.padding);
+  const pads: ExplicitPadding = [[0, 0], [t, b], [l, r], [0, 0]];
+  const valid = (v: tf.Tensor, type: "max" | "avg") =>
+    tf.pool(v as Tf4, kernel, type, "valid", d, stride);
+  if (kind === "max") return toNchw(valid(tf.pad(toNhwc(x), pads, -1e9), "max"));
+  const inside = valid(tf.pad(tf.onesLike(toNhwc(x)), pads), "avg");
+  return toNchw(tf.div(valid(tf.pad(toNhwc(x), pads), "avg"), inside));
+}
+
+for (const kind of ["max", "avg"] as const) {
+  const ours = kind === "max" ? maxPool2d : avgPool2d;
+  const name = kind === "max" ? "maxPool2d" : "avgPool2d";
+
+  Deno.test(`${name}: strides ≠ kernel and every padding form match tfjs, gradients too`, () => {
+    POOLS.forEach(({ x: xs, k, o }, i) => {
+      // Distinct random values, so no window has a tie for its maximum.
+      const x = randomTensor(xs, 900 + i);
+      const what = `${name} x${JSON.stringify(xs)} k${JSON.stringify(k)} ${JSON.stringify(o)}`;
+      const y = ours(x, k, o);
+      assertCloseTf(y, tfPool(kind, toTf(x), k, o), { message: what });
+      assertCloseTf(y, tfPoolComposed(kind, toTf(x), k, o), { message: `${what} (composed)` });
+      assertGradsTf((a) => ours(a, k, o), (a) => tfPoolComposed(kind, a, k, o), [x], what);
+    });
+  });
+
+  Deno.test(`${name}: dilation matches tf.pool`, () => {
+    const cases: { x: number[]; k: Pair; o: Pool2dOptions }[] = [
+      { x: [1, 2, 7, 7], k: 2, o: { stride: 1, dilation: 2 } },
+      { x: [2, 1, 8, 6], k: [3, 2], o: { stride: 1, dilation: [2, 3], padding: "same" } },
+      { x: [1, 2, 7, 6], k: 2, o: { stride: 1, dilation: [1, 2], padding: [1, 0, 0, 2] } },
+    ];
+    cases.forEach(({ x: xs, k, o }, i) => {
+      const x = randomTensor(xs, 920 + i);
+      const what = `${name} dilated ${JSON.stringify(o)}`;
+      const y = ours(x, k, o);
+      if (o.padding === undefined) {
+        assertCloseTf(y, tfPool(kind, toTf(x), k, o), { message: `${what} (tf.pool)` });
+      }
+      assertCloseTf(y, tfPoolComposed(kind, toTf(x), k, o), { message: what });
+      assertGradsTf((a) => ours(a, k, o), (a) => tfPoolComposed(kind, a, k, o), [x], what);
+    });
+  });
+
+  Deno.test(`${name}: gradients agree with finite differences (float64)`, () => {
+    const cases: { x: number[]; k: Pair; o: Pool2dOptions }[] = [
+      { x: [2, 2, 4, 5], k: 2, o: {} },
+      { x: [1, 2, 5, 5], k: 3, o: { stride: 2, padding: "same" } },
+      { x: [1, 1, 5, 4], k: [2, 3], o: { stride: 1, padding: [1, 0, 1, 1] } },
+      { x: [1, 1, 6, 6], k: 2, o: { stride: [1, 2], dilation: [2, 1] } },
+    ];
+    cases.forEach(({ x, k, o }, i) => gradcheck((a) => ours(a, k, o), [randomTensor(x, 930 + i)]));
+  });
+
+  Deno.test(`${name}: errors`, () => {
+    assertThrowsWith(
+      () => ours(randomTensor([1, 1, 2, 2], 940), 3),
+      name,
+      "3×3 window",
+      "2×2 input",
+    );
+    assertThrowsWith(
+      () => ours(randomTensor([1, 1, 2, 2], 944), 2, { stride: 1, padding: [0, 0, 2, 0] }),
+      name,
+      "window 0 along the width",
+      "entirely in the padding",
+    );
+    assertThrowsWith(
+      () => ours(randomTensor([1, 1, 3, 3], 945), 2, { padding: [0, 3] }),
+      name,
+      "along the width",
+      "3×3 input",
+    );
+    assertThrowsWith(() => ours(randomTensor([1, 4, 4], 941), 2), name, "4 dimensions");
+    assertThrowsWith(() => ours(randomTensor([1, 1, 4, 4], 942).toInt(), 2), name, "int32");
+    assertThrowsWith(() => ours(randomTensor([1, 1, 4, 4], 943), [2, 0]), name, "kernelSize");
+  });
+}
+
+Deno.test("pooling: padding never counts, in the max or in the mean", () => {
+  const x = tensor([[[[-1, -2], [-3, -4]]]]);
+  // Every window touches padding; zeros there would win the max of these negative numbers.
+  assert.deepEqual(maxPool2d(x, 2, { stride: 1, padding: 1 }).toArray(), [[[
+    [-1, -1, -2],
+    [-1, -1, -2],
+    [-3, -3, -4],
+  ]]]);
+  assertClose(avgPool2d(x, 2, { stride: 1, padding: 1 }), [[[
+    [-1, -1.5, -2],
+    [-2, -2.5, -3],
+    [-3, -3.5, -4],
+  ]]]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// upsample
+
+Deno.test("upsample: nearest neighbour matches tf.image.resizeNearestNeighbor, gradients too", () => {
+  const cases: { x: number[]; scale: Pair }[] = [
+    { x: [2, 3, 4, 5], scale: 2 },
+    { x: [1, 2, 3, 3], scale: [2, 3] },
+    { x: [1, 1, 5, 2], scale: [1, 2] },
+    { x: [2, 1, 1, 2], scale: [3, 1] },
+  ];
+  cases.forEach(({ x: xs, scale }, k) => {
+    const x = randomTensor(xs, 950 + k);
+    const [sH, sW] = pairOf(scale);
+    const size: [number, number] = [xs[2] * sH, xs[3] * sW];
+    // One image at a time: tfjs's resizeNearestNeighbor gradient mixes up the images of a batch.
+    const resize = (im: tf.Tensor) => toNchw(tf.image.resizeNearestNeighbor(toNhwc(im), size));
+    const theirs = (a: tf.Tensor) =>
+      a.shape[0] === 1 ? resize(a) : tf.concat(tf.split(a, a.shape[0], 0).map(resize), 0);
+    const what = `upsample x${JSON.stringify(xs)} scale ${JSON.stringify(scale)}`;
+    assertCloseTf(upsample(x, scale), theirs(toTf(x)), { message: what });
+    assertGradsTf((a) => upsample(a, scale), theirs, [x], what);
+    gradcheck((a) => upsample(a, scale), [x]);
+  });
+  const blocks = upsample(tensor([[[[1, 2]]]]), [2, 2]).toArray();
+  assert.deepEqual(blocks, [[[[1, 1, 2, 2], [1, 1, 2, 2]]]]);
+  assertThrowsWith(() => upsample(randomTensor([2, 3, 4], 960), 2), "upsample", "4 dimensions");
+  assertThrowsWith(() => upsample(randomTensor([1, 1, 2, 2], 961), 0), "upsample", "scale");
+});

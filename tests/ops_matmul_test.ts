@@ -1,0 +1,369 @@
+/**
+ * matmul with NumPy semantics (batched, batch dimensions broadcasting, 1-D operands promoted and
+ * dropped), on every operand layout the kernel sees: contiguous, transposed views, broadcast batch
+ * views, offset and strided slices. Forward values against TensorFlow.js, gradients against float64
+ * finite differences and tfjs's `tf.grads`; dtype rules and error messages. Also cast, toFloat and
+ * toInt.
+ */
+
+import assert from "node:assert/strict";
+import {
+  assertClose,
+  assertThrowsWith,
+  broadcastTo,
+  cast,
+  type CloseOptions,
+  type DType,
+  fromArray,
+  gradcheck,
+  grads,
+  matmul,
+  mul,
+  scalar,
+  slice,
+  sum,
+  swapAxes,
+  type Tensor,
+  tensor,
+  toFloat,
+  toInt,
+  transpose,
+} from "../lib/mod.ts";
+import { assertCloseTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
+
+/**
+ * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
+ * so that every output element carries a different weight.
+ */
+function assertGradsTf(
+  ours: (...xs: Tensor[]) => Tensor,
+  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: readonly Tensor[],
+  message: string,
+  options: CloseOptions = {},
+): void {
+  const r = randomTensor(ours(...inputs).shape, 4242);
+  const rTf = toTf(r);
+  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
+  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
+    inputs.map(toTf),
+  );
+  got.forEach((g, i) => {
+    assert.equal(g.dtype, inputs[i].dtype, `${message}: gradient ${i} keeps its input's dtype`);
+    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` });
+  });
+}
+
+/**
+ * NumPy's matmul spelled in tfjs: tf.matMul needs rank ≥ 2 and equal batch dimensions, so vectors
+ * are promoted to matrices (and the added dimension dropped afterwards) and batches are broadcast
+ * explicitly.
+ */
+function tfMatmul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const a2 = a.rank === 1 ? tf.reshape(a, [1, a.shape[0]]) : a;
+  const b2 = b.rank === 1 ? tf.reshape(b, [b.shape[0], 1]) : b;
+  const batch = tf.backend_util.assertAndGetBroadcastShape(
+    a2.shape.slice(0, -2),
+    b2.shape.slice(0, -2),
+  );
+  const y = tf.matMul(
+    tf.broadcastTo(a2, [...batch, ...a2.shape.slice(-2)]),
+    tf.broadcastTo(b2, [...batch, ...b2.shape.slice(-2)]),
+  );
+  const added = (i: number) =>
+    (a.rank === 1 && i === y.rank - 2) || (b.rank === 1 && i === y.rank - 1);
+  return tf.reshape(y, y.shape.filter((_, i) => !added(i)));
+}
+
+const name = (s: readonly number[]) => JSON.stringify(s);
+
+/** Shape pairs and the NumPy result shape. */
+const CASES: readonly { a: number[]; b: number[]; out: number[] }[] = [
+  { a: [3, 5], b: [5, 4], out: [3, 4] },
+  { a: [1, 5], b: [5, 1], out: [1, 1] },
+  { a: [1, 1], b: [1, 7], out: [1, 7] },
+  { a: [2, 1, 3, 4], b: [5, 4, 2], out: [2, 5, 3, 2] },
+  { a: [3, 4], b: [2, 4, 5], out: [2, 3, 5] },
+  { a: [2, 3, 4], b: [4, 3], out: [2, 3, 3] },
+  { a: [1, 3, 2], b: [4, 2, 5], out: [4, 3, 5] },
+  { a: [2, 1, 3, 4], b: [1, 3, 4, 2], out: [2, 3, 3, 2] },
+  { a: [2, 3, 4], b: [4], out: [2, 3] },
+  { a: [4], b: [2, 4, 5], out: [2, 5] },
+  { a: [7], b: [7], out: [] },
+  { a: [7], b: [7, 3], out: [3] },
+  { a: [3, 7], b: [7], out: [3] },
+  { a: [5], b: [1, 5, 1], out: [1, 1] },
+];
+
+for (const [k, { a: sa, b: sb, out }] of CASES.entries()) {
+  const what = `${name(sa)} @ ${name(sb)}`;
+  Deno.test(`matmul ${what}: NumPy shape ${name(out)}; values and gradients match tfjs`, () => {
+    const a = randomTensor(sa, 10 + 2 * k), b = randomTensor(sb, 11 + 2 * k);
+    const y = matmul(a, b);
+    assert.deepEqual(y.shape, out, what);
+    assert.equal(y.dtype, "float32", what);
+    assertCloseTf(y, tfMatmul(toTf(a), toTf(b)), { message: what });
+    // The method form is the same op.
+    assertClose(a.matmul(b), y, { message: `${what} as a method` });
+    gradcheck(matmul, [a, b]);
+    assertGradsTf(matmul, tfMatmul, [a, b], what);
+  });
+}
+
+Deno.test("matmul: hand-checked products; one tensor on both sides", () => {
+  // A dot product, a matrix-vector product, a vector-matrix product, a column times a row.
+  assertClose(matmul(tensor([1, 2, 3]), tensor([4, 5, 6])), 32);
+  assertClose(matmul(tensor([[1, 2], [3, 4]]), tensor([1, -1])), [-1, -1]);
+  assertClose(matmul(tensor([1, -1]), tensor([[1, 2], [3, 4]])), [-2, -2]);
+  assertClose(matmul(tensor([[1], [2]]), tensor([[3, 4]])), [[3, 4], [6, 8]]);
+  // x @ xᵀ: both gradient contributions reach x.
+  const x = randomTensor([3, 4], 150);
+  gradcheck((t) => matmul(t, transpose(t)), [x]);
+  assertGradsTf((t) => matmul(t, transpose(t)), (t) => tf.matMul(t, t, false, true), [x], "x @ xᵀ");
+});
+
+/** Operand layouts: each builds a view from a fresh contiguous base and says what it is. */
+const LAYOUTS: readonly {
+  what: string;
+  a: () => [Tensor, (t: Tensor) => Tensor, (t: tf.Tensor) => tf.Tensor];
+  b: () => [Tensor, (t: Tensor) => Tensor, (t: tf.Tensor) => tf.Tensor];
+}[] = [
+  {
+    what: "xᵀ @ y",
+    a: () => [randomTensor([4, 3], 1), (t) => transpose(t), (t) => tf.transpose(t)],
+    b: () => [randomTensor([4, 5], 2), (t) => t, (t) => t],
+  },
+  {
+    what: "x @ yᵀ",
+    a: () => [randomTensor([3, 4], 3), (t) => t, (t) => t],
+    b: () => [randomTensor([5, 4], 4), (t) => transpose(t), (t) => tf.transpose(t)],
+  },
+  {
+    what: "xᵀ @ yᵀ",
+    a: () => [randomTensor([4, 3], 5), (t) => transpose(t), (t) => tf.transpose(t)],
+    b: () => [randomTensor([5, 4], 6), (t) => transpose(t), (t) => tf.transpose(t)],
+  },
+  {
+    what: "batched swapAxes(x) @ y",
+    a: () => [
+      randomTensor([2, 4, 3], 7),
+      (t) => swapAxes(t, -1, -2),
+      (t) => tf.transpose(t, [0, 2, 1]),
+    ],
+    b: () => [randomTensor([4, 2], 8), (t) => t, (t) => t],
+  },
+  {
+    what: "broadcast batch with a transposed operand",
+    a: () => [
+      randomTensor([2, 1, 4, 3], 9),
+      (t) => swapAxes(t, -1, -2),
+      (t) => tf.transpose(t, [0, 1, 3, 2]),
+    ],
+    b: () => [randomTensor([5, 4, 2], 10), (t) => t, (t) => t],
+  },
+  {
+    what: "x @ batched swapAxes(y)",
+    a: () => [randomTensor([3, 4], 11), (t) => t, (t) => t],
+    b: () => [
+      randomTensor([2, 5, 4], 12),
+      (t) => swapAxes(t, -1, -2),
+      (t) => tf.transpose(t, [0, 2, 1]),
+    ],
+  },
+  {
+    what: "a column slice (strided rows) @ y",
+    a: () => [
+      randomTensor([3, 8], 13),
+      (t) => slice(t, [0, 1], [3, 4]),
+      (t) => tf.slice(t, [0, 1], [3, 4]),
+    ],
+    b: () => [randomTensor([4, 2], 14), (t) => t, (t) => t],
+  },
+  {
+    what: "a row slice (offset) @ a column slice",
+    a: () => [
+      randomTensor([5, 4], 15),
+      (t) => slice(t, [1, 0], [3, 4]),
+      (t) => tf.slice(t, [1, 0], [3, 4]),
+    ],
+    b: () => [
+      randomTensor([4, 6], 16),
+      (t) => slice(t, [0, 3], [4, 2]),
+      (t) => tf.slice(t, [0, 3], [4, 2]),
+    ],
+  },
+  {
+    what: "batch dimensions that do not merge (transpose [1, 0, 2])",
+    a: () => [
+      randomTensor([3, 2, 4], 17),
+      (t) => transpose(t, [1, 0, 2]),
+      (t) => tf.transpose(t, [1, 0, 2]),
+    ],
+    b: () => [randomTensor([2, 4, 3], 18), (t) => t, (t) => t],
+  },
+  {
+    what: "a broadcastTo view (zero batch stride) @ a transposed batch",
+    a: () => [
+      randomTensor([1, 3, 4], 19),
+      (t) => broadcastTo(t, [2, 3, 4]),
+      (t) => tf.broadcastTo(t, [2, 3, 4]),
+    ],
+    b: () => [
+      randomTensor([2, 5, 4], 20),
+      (t) => swapAxes(t, 1, 2),
+      (t) => tf.transpose(t, [0, 2, 1]),
+    ],
+  },
+  {
+    what: "a transposed single row and column (size-1 dims with odd strides)",
+    a: () => [randomTensor([4, 1], 21), (t) => transpose(t), (t) => tf.transpose(t)],
+    b: () => [randomTensor([1, 4], 22), (t) => transpose(t), (t) => tf.transpose(t)],
+  },
+  {
+    what: "a transposed vector-like [3, 1] @ [1, 5]",
+    a: () => [randomTensor([1, 3], 23), (t) => transpose(t), (t) => tf.transpose(t)],
+    b: () => [randomTensor([5, 1], 24), (t) => transpose(t), (t) => tf.transpose(t)],
+  },
+];
+
+for (const { what, a, b } of LAYOUTS) {
+  Deno.test(`matmul with ${what}: values and gradients match tfjs`, () => {
+    const [baseA, viewA, tfViewA] = a();
+    const [baseB, viewB, tfViewB] = b();
+    const before = Float32Array.from(baseA.dataSync());
+    const y = matmul(viewA(baseA), viewB(baseB));
+    assertCloseTf(y, tfMatmul(tfViewA(toTf(baseA)), tfViewB(toTf(baseB))), { message: what });
+    assertClose(baseA.dataSync(), before, { message: `${what}: the operand is untouched` });
+    const ours = (p: Tensor, q: Tensor) => matmul(viewA(p), viewB(q));
+    const theirs = (p: tf.Tensor, q: tf.Tensor) => tfMatmul(tfViewA(p), tfViewB(q));
+    gradcheck(ours, [baseA, baseB]);
+    assertGradsTf(ours, theirs, [baseA, baseB], what);
+  });
+}
+
+Deno.test("matmul: float32 with float64 gives float64; each input gets a gradient of its dtype", () => {
+  const a = randomTensor([2, 3], 30);
+  const b = fromArray(Float64Array.from(randomTensor([3, 2], 31).dataSync()), [3, 2]);
+  const y = matmul(a, b);
+  assert.equal(y.dtype, "float64");
+  assertCloseTf(y, tf.matMul(toTf(a), toTf(b)));
+  const [ga, gb] = grads((p, q) => sum(matmul(p, q)))(a, b);
+  assert.equal(ga.dtype, "float32");
+  assert.equal(gb.dtype, "float64");
+  assertCloseTf(ga, tf.matMul(tf.ones([2, 2]), toTf(b), false, true));
+  assertCloseTf(gb, tf.matMul(toTf(a), tf.ones([2, 2]), true, false));
+  // float64 products keep float64 precision.
+  const d = fromArray(Float64Array.from([0.1, 0.2]), [1, 2]);
+  const e = fromArray(Float64Array.from([0.3, 0.4]), [2, 1]);
+  assert.equal(matmul(d, e).dataSync()[0], 0.1 * 0.3 + 0.2 * 0.4);
+});
+
+Deno.test("matmul errors name both shapes", () => {
+  const x = randomTensor([3, 4], 40);
+  assertThrowsWith(
+    () => matmul(x, randomTensor([5, 2], 41)),
+    "matmul",
+    "[3, 4]",
+    "[5, 2]",
+    "inner",
+  );
+  assertThrowsWith(
+    () => matmul(randomTensor([3], 42), randomTensor([4], 43)),
+    "matmul",
+    "[3]",
+    "[4]",
+  );
+  assertThrowsWith(() => matmul(x, randomTensor([5], 44)), "matmul", "[3, 4]", "[5]", "4 columns");
+  assertThrowsWith(
+    () => matmul(randomTensor([2, 3, 4], 45), randomTensor([3, 4, 5], 46)),
+    "matmul",
+    "[2, 3, 4]",
+    "[3, 4, 5]",
+    "cannot be broadcast",
+  );
+  assertThrowsWith(() => matmul(scalar(2), x), "matmul", "at least one dimension", "[]");
+  assertThrowsWith(() => matmul(x, scalar(2)), "matmul", "at least one dimension");
+  const i = fromArray(Int32Array.from([1, 2, 3, 4]), [2, 2]);
+  assertThrowsWith(
+    () => matmul(i, randomTensor([2, 2], 47)),
+    "matmul",
+    "needs a float tensor",
+    "int32",
+  );
+  assertThrowsWith(
+    () => matmul(randomTensor([2, 2], 47), i),
+    "matmul",
+    "needs a float tensor",
+    "int32",
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// cast, toFloat, toInt
+
+Deno.test("cast: float to int32 truncates toward zero, like tf.cast; int to float is exact", () => {
+  const x = tensor([-2.7, -0.5, 0.5, 2.7, -3, 1e6 + 0.75]);
+  const i = toInt(x);
+  assert.equal(i.dtype, "int32");
+  assert.deepEqual(i.toArray(), [-2, 0, 0, 2, -3, 1000000]);
+  assert.deepEqual(i.toArray(), tf.cast(toTf(x), "int32").arraySync());
+  assert.deepEqual(cast(x, "int32").toArray(), i.toArray());
+  const f = toFloat(i);
+  assert.equal(f.dtype, "float32");
+  assertClose(f, [-2, 0, 0, 2, -3, 1e6]);
+  // Casting a strided view reads its logical order.
+  const m = randomTensor([3, 4], 50, -5, 5);
+  assert.deepEqual(
+    toInt(transpose(m)).toArray(),
+    tf.cast(tf.transpose(toTf(m)), "int32").arraySync(),
+  );
+  // float32 → float64 → float32 round-trips exactly.
+  const d = cast(m, "float64");
+  assert.equal(d.dtype, "float64");
+  assert.deepEqual(cast(d, "float32").dataSync(), m.dataSync());
+  // Casting to the same dtype is the identity.
+  assert.equal(cast(m, "float32"), m);
+  assert.equal(toFloat(m), m);
+  // Nested arrays and numbers are accepted.
+  assert.deepEqual(toInt([[1.9, -1.9]]).toArray(), [[1, -1]]);
+  assert.equal(toInt(3.99).item(), 3);
+});
+
+Deno.test("cast: gradients flow between float types in the input's dtype; int32 ends the graph", () => {
+  const x = randomTensor([2, 3], 60);
+  const r = randomTensor([2, 3], 61);
+  const [g32] = grads((t) => sum(mul(cast(t, "float64"), r)))(x);
+  assert.equal(g32.dtype, "float32");
+  assertClose(g32, r);
+  const x64 = cast(x, "float64");
+  const [g64] = grads((t) => sum(mul(cast(t, "float32"), r)))(x64);
+  assert.equal(g64.dtype, "float64");
+  assertClose(g64, r);
+  gradcheck((t) => mul(cast(t, "float64"), t), [x]);
+  assertGradsTf(
+    (t) => mul(cast(t, "float64"), 3),
+    (t) => tf.mul(tf.cast(t, "float32"), 3),
+    [x],
+    "cast",
+  );
+  // toInt has no gradient: the result is a constant outside the graph.
+  const w = randomTensor([3], 62);
+  w.requiresGrad = true;
+  const n = toInt(w);
+  assert.equal(n.requiresGrad, false);
+  assert.equal(n.gradNode, null);
+  // And a function that only uses x through toInt has a zero gradient.
+  assertClose(grads((t) => sum(toFloat(toInt(t))))(x)[0], [[0, 0, 0], [0, 0, 0]]);
+});
+
+Deno.test("cast errors: an unknown dtype lists the valid ones", () => {
+  const x = tensor([1, 2]);
+  assertThrowsWith(
+    // A caller without type checking (a notebook cell, plain JavaScript) can pass any string.
+    () => cast(x, "float16" as DType),
+    "cast",
+    "unknown dtype 'float16'",
+    "float32",
+    "int32",
+  );
+});
