@@ -11,7 +11,6 @@ import {
   assertClose,
   assertThrowsWith,
   avgPool2d,
-  type CloseOptions,
   conv2d,
   type Conv2dOptions,
   convTranspose2d,
@@ -19,39 +18,15 @@ import {
   gradcheck,
   grads,
   maxPool2d,
-  mul,
   type Padding2d,
   type Pair,
   type Pool2dOptions,
   sum,
-  type Tensor,
   tensor,
   transpose,
   upsample,
 } from "../lib/mod.ts";
-import { assertCloseTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
-
-/**
- * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
- * so that every output element carries a different weight.
- */
-function assertGradsTf(
-  ours: (...xs: Tensor[]) => Tensor,
-  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: readonly Tensor[],
-  message: string,
-  options: CloseOptions = {},
-): void {
-  const r = randomTensor(ours(...inputs).shape, 4242);
-  const rTf = toTf(r);
-  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
-  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
-    inputs.map(toTf),
-  );
-  got.forEach((g, i) =>
-    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` })
-  );
-}
+import { assertCloseTf, assertGradsTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Layout conversions and tfjs references, all taking and returning tensors in our layout so they
@@ -361,22 +336,32 @@ const CONV_TRANSPOSES: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[]
   { x: [1, 1, 1, 1], w: [1, 2, 3, 3], o: { stride: 2 } },
 ];
 
+/**
+ * Checks one convTranspose2d case on random inputs (seeded by `seed`): its shape, its values against
+ * `reference` and its gradients against tf.grads of `reference`.
+ */
+function checkConvTranspose(
+  what: string,
+  { x: xs, w: ws, o }: { x: number[]; w: number[]; o: ConvTranspose2dOptions },
+  seed: number,
+  reference: (x: tf.Tensor, w: tf.Tensor, o: ConvTranspose2dOptions) => tf.Tensor,
+): void {
+  const x = randomTensor(xs, seed), w = randomTensor(ws, seed + 20);
+  const y = convTranspose2d(x, w, o);
+  assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
+  assertCloseTf(y, reference(toTf(x), toTf(w), o), { message: what });
+  assertGradsTf((a, b) => convTranspose2d(a, b, o), (a, b) => reference(a, b, o), [x, w], what);
+}
+
 Deno.test("convTranspose2d: stride, padding and outputPadding match tf.conv2dTranspose", () => {
-  CONV_TRANSPOSES.forEach(({ x: xs, w: ws, o }, k) => {
-    const x = randomTensor(xs, 700 + k), w = randomTensor(ws, 720 + k);
-    const what = `convTranspose2d x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${
-      JSON.stringify(o)
-    }`;
-    const y = convTranspose2d(x, w, o);
-    assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
-    assertCloseTf(y, tfConvTranspose(toTf(x), toTf(w), o), { message: what });
-    assertGradsTf(
-      (a, b) => convTranspose2d(a, b, o),
-      (a, b) => tfConvTranspose(a, b, o),
-      [x, w],
-      what,
-    );
-  });
+  CONV_TRANSPOSES.forEach(({ x, w, o }, k) =>
+    checkConvTranspose(
+      `convTranspose2d x${JSON.stringify(x)} w${JSON.stringify(w)} ${JSON.stringify(o)}`,
+      { x, w, o },
+      700 + k,
+      tfConvTranspose,
+    )
+  );
 });
 
 Deno.test("convTranspose2d: dilation matches tfjs with the dilation written into the filter", () => {
@@ -385,19 +370,14 @@ Deno.test("convTranspose2d: dilation matches tfjs with the dilation written into
     { x: [2, 3, 3, 3], w: [3, 1, 2, 3], o: { dilation: [3, 2], padding: [1, 0, 2, 1] } },
     { x: [1, 2, 3, 4], w: [2, 2, 3, 2], o: { dilation: 2, stride: [2, 3], outputPadding: 1 } },
   ];
-  cases.forEach(({ x: xs, w: ws, o }, k) => {
-    const x = randomTensor(xs, 740 + k), w = randomTensor(ws, 750 + k);
-    const what = `dilated convTranspose2d ${JSON.stringify(o)}`;
-    const y = convTranspose2d(x, w, o);
-    assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
-    assertCloseTf(y, tfConvTranspose(toTf(x), toTf(w), o), { message: what });
-    assertGradsTf(
-      (a, b) => convTranspose2d(a, b, o),
-      (a, b) => tfConvTranspose(a, b, o),
-      [x, w],
-      what,
-    );
-  });
+  cases.forEach((c, k) =>
+    checkConvTranspose(
+      `dilated convTranspose2d ${JSON.stringify(c.o)}`,
+      c,
+      740 + k,
+      tfConvTranspose,
+    )
+  );
   // outputPadding may reach the dilation (not only the stride). With stride 1 no tap lands on the
   // extra row and column, so the result is the plain one with a zero border at the bottom/right.
   const x = randomTensor([1, 2, 3, 4], 760), w = randomTensor([2, 2, 2, 2], 761);
@@ -418,19 +398,14 @@ Deno.test("convTranspose2d: groups equal split-transpose-concat", () => {
     { x: [1, 4, 3, 3], w: [4, 3, 3, 3], o: { groups: 2, stride: 2, padding: 1 } },
     { x: [2, 3, 3, 4], w: [3, 1, 2, 2], o: { groups: 3, stride: [1, 2], outputPadding: [0, 1] } },
   ];
-  cases.forEach(({ x: xs, w: ws, o }, k) => {
-    const x = randomTensor(xs, 770 + k), w = randomTensor(ws, 780 + k);
-    const what = `grouped convTranspose2d ${JSON.stringify(o)}`;
-    const y = convTranspose2d(x, w, o);
-    assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
-    assertCloseTf(y, tfGroupedConvTranspose(toTf(x), toTf(w), o), { message: what });
-    assertGradsTf(
-      (a, b) => convTranspose2d(a, b, o),
-      (a, b) => tfGroupedConvTranspose(a, b, o),
-      [x, w],
-      what,
-    );
-  });
+  cases.forEach((c, k) =>
+    checkConvTranspose(
+      `grouped convTranspose2d ${JSON.stringify(c.o)}`,
+      c,
+      770 + k,
+      tfGroupedConvTranspose,
+    )
+  );
 });
 
 Deno.test("convTranspose2d: gradients agree with finite differences (float64), bias included", () => {

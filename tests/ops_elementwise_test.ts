@@ -14,7 +14,6 @@ import {
   assertThrowsWith,
   broadcastTo,
   clip,
-  type CloseOptions,
   div,
   equal,
   exp,
@@ -50,30 +49,14 @@ import {
   transpose,
   where,
 } from "../lib/mod.ts";
-import { assertCloseTf, randomIndices, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
-
-/**
- * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
- * so that every output element carries a different weight.
- */
-function assertGradsTf(
-  ours: (...xs: Tensor[]) => Tensor,
-  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: readonly Tensor[],
-  message: string,
-  options: CloseOptions = {},
-): void {
-  const r = randomTensor(ours(...inputs).shape, 4242);
-  const rTf = toTf(r);
-  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
-  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
-    inputs.map(toTf),
-  );
-  got.forEach((g, i) => {
-    assert.equal(g.dtype, inputs[i].dtype, `${message}: gradient ${i} keeps its input's dtype`);
-    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` });
-  });
-}
+import {
+  assertCloseTf,
+  assertGradsTf,
+  randomIndices,
+  randomTensor,
+  tf,
+  toTf,
+} from "./helpers/tfjs.ts";
 
 /** Domain of random inputs: uniform in [lo, hi), then pushed at least `margin` away from `avoid`. */
 interface Domain {

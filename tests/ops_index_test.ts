@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import {
   assertClose,
   assertThrowsWith,
-  type CloseOptions,
   gather,
   gradcheck,
   grads,
@@ -16,33 +15,17 @@ import {
   mul,
   oneHot,
   sum,
-  type Tensor,
   tensor,
   transpose,
 } from "../lib/mod.ts";
-import { assertCloseTf, randomIndices, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
-
-/**
- * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
- * so that every output element carries a different weight.
- */
-function assertGradsTf(
-  ours: (...xs: Tensor[]) => Tensor,
-  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: readonly Tensor[],
-  message: string,
-  options: CloseOptions = {},
-): void {
-  const r = randomTensor(ours(...inputs).shape, 4242);
-  const rTf = toTf(r);
-  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
-  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
-    inputs.map(toTf),
-  );
-  got.forEach((g, i) =>
-    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` })
-  );
-}
+import {
+  assertCloseTf,
+  assertGradsTf,
+  randomIndices,
+  randomTensor,
+  tf,
+  toTf,
+} from "./helpers/tfjs.ts";
 
 /** Table of gather cases: the index shapes include a scalar, matrices, and draws with repeats. */
 const GATHERS: { shape: number[]; indices: number[]; axis: number }[] = [

@@ -10,44 +10,24 @@ import {
   assertClose,
   assertThrowsWith,
   binaryCrossEntropyWithLogits,
-  type CloseOptions,
   crossEntropy,
   gradcheck,
-  grads,
   logSoftmax,
   mse,
-  mul,
   nll,
   oneHot,
   type Reduction,
   softmax,
-  sum,
-  type Tensor,
   tensor,
 } from "../lib/mod.ts";
-import { assertCloseTf, randomIndices, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
-
-/**
- * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
- * so that every output element carries a different weight.
- */
-function assertGradsTf(
-  ours: (...xs: Tensor[]) => Tensor,
-  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: readonly Tensor[],
-  message: string,
-  options: CloseOptions = {},
-): void {
-  const r = randomTensor(ours(...inputs).shape, 4242);
-  const rTf = toTf(r);
-  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
-  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
-    inputs.map(toTf),
-  );
-  got.forEach((g, i) =>
-    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` })
-  );
-}
+import {
+  assertCloseTf,
+  assertGradsTf,
+  randomIndices,
+  randomTensor,
+  tf,
+  toTf,
+} from "./helpers/tfjs.ts";
 
 const REDUCTIONS: readonly Reduction[] = ["mean", "sum", "none"];
 const TF_REDUCTION = {

@@ -12,7 +12,6 @@ import {
   assertThrowsWith,
   broadcastTo,
   cast,
-  type CloseOptions,
   type DType,
   fromArray,
   gradcheck,
@@ -29,30 +28,7 @@ import {
   toInt,
   transpose,
 } from "../lib/mod.ts";
-import { assertCloseTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
-
-/**
- * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
- * so that every output element carries a different weight.
- */
-function assertGradsTf(
-  ours: (...xs: Tensor[]) => Tensor,
-  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: readonly Tensor[],
-  message: string,
-  options: CloseOptions = {},
-): void {
-  const r = randomTensor(ours(...inputs).shape, 4242);
-  const rTf = toTf(r);
-  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
-  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
-    inputs.map(toTf),
-  );
-  got.forEach((g, i) => {
-    assert.equal(g.dtype, inputs[i].dtype, `${message}: gradient ${i} keeps its input's dtype`);
-    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` });
-  });
-}
+import { assertCloseTf, assertGradsTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 /**
  * NumPy's matmul spelled in tfjs: tf.matMul needs rank ≥ 2 and equal batch dimensions, so vectors

@@ -12,7 +12,6 @@ import {
   assertClose,
   assertThrowsWith,
   type Axes,
-  type CloseOptions,
   fromArray,
   gradcheck,
   grads,
@@ -31,29 +30,7 @@ import {
   transpose,
   variance,
 } from "../lib/mod.ts";
-import { assertCloseTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
-
-/**
- * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
- * so that every output element carries a different weight.
- */
-function assertGradsTf(
-  ours: (...xs: Tensor[]) => Tensor,
-  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: readonly Tensor[],
-  message: string,
-  options: CloseOptions = {},
-): void {
-  const r = randomTensor(ours(...inputs).shape, 4242);
-  const rTf = toTf(r);
-  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
-  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
-    inputs.map(toTf),
-  );
-  got.forEach((g, i) =>
-    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` })
-  );
-}
+import { assertCloseTf, assertGradsTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 const name = (x: unknown) => JSON.stringify(x) ?? "all";
 

@@ -10,7 +10,17 @@ import "@tensorflow/tfjs-backend-cpu";
 // tfjs-core's Node bundle registers no gradients, so `tf.grad` would fail with "gradient function
 // not found"; the full package registers them all on the same tfjs-core instance.
 import "@tensorflow/tfjs";
-import { assertClose, type CloseOptions, fromArray, Rng, type Tensor } from "../../lib/mod.ts";
+import assert from "node:assert/strict";
+import {
+  assertClose,
+  type CloseOptions,
+  fromArray,
+  grads,
+  mul,
+  Rng,
+  sum,
+  type Tensor,
+} from "../../lib/mod.ts";
 
 // PROD silences the "install tfjs-node" banner and skips debug checks we do not need.
 tf.env().set("PROD", true);
@@ -75,4 +85,29 @@ export function randomIndices(shape: readonly number[], n: number, seed: number)
       dtype: "int32",
     },
   );
+}
+
+/**
+ * Compares our gradients of Σ r·f(xs) with tfjs's, for one fixed random weighting r of the output,
+ * so that every output element carries a different weight. Each gradient must also keep its input's
+ * dtype.
+ */
+export function assertGradsTf(
+  ours: (...xs: Tensor[]) => Tensor,
+  theirs: (...xs: tf.Tensor[]) => tf.Tensor,
+  inputs: readonly Tensor[],
+  message: string,
+  options: CloseOptions = {},
+): void {
+  const r = randomTensor(ours(...inputs).shape, 4242);
+  const rTf = toTf(r);
+  const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
+  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
+    inputs.map(toTf),
+  );
+  got.forEach((g, i) => {
+    assert.equal(g.dtype, inputs[i].dtype, `${message}: gradient ${i} keeps its input's dtype`);
+    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` });
+  });
+  tf.dispose([rTf, ...want]);
 }
