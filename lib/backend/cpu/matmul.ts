@@ -5,12 +5,18 @@
  */
 
 import type { KernelOutput, TensorInfo } from "../contract.ts";
+import type { TypedArray } from "../../tensor/dtype.ts";
+import { allocArray } from "../../tensor/dtype.ts";
 import { allocOutput, valuesOf } from "./storage.ts";
 
+/** Rows of the output computed together, so each loaded element of `b` serves four rows. */
+const ROWS = 4;
+
 /**
- * [B, M, K] × [B, K, N] → [B, M, N], reading both operands through their strides, so transposed and
+ * [B, M, K] × [B, K, N] → [B, M, N], reading `a` through its strides, so transposed and
  * batch-broadcast (stride 0) views need no copy. Loop order i, p, j keeps the innermost loop walking
- * rows of `b` and of the output.
+ * a row of `b` and rows of the output; a `b` whose rows are not contiguous (a transposed view) is
+ * first copied into a row-major panel, which costs K·N against the M·K·N of the product.
  */
 export function matmul(
   a: TensorInfo,
@@ -30,14 +36,40 @@ export function matmul(
   const bP = transposeB ? bS2 : bS1, bJ = transposeB ? bS1 : bS2;
   const av = valuesOf(a), bv = valuesOf(b);
   const { out, values } = allocOutput([batch, m, n], a.dtype);
+  const panel = bJ === 1 ? null : allocArray(b.dtype, k * n);
   for (let t = 0; t < batch; t++) {
-    const aBase = a.offset + t * aBatch, bBase = b.offset + t * bBatch, oBase = t * m * n;
-    for (let i = 0; i < m; i++) {
-      const oRow = oBase + i * n;
+    const aBase = a.offset + t * aBatch;
+    let rows: TypedArray = bv, bBase = b.offset + t * bBatch, rowStride = bP;
+    if (panel) {
       for (let p = 0; p < k; p++) {
-        const x = av[aBase + i * aI + p * aP];
-        const bRow = bBase + p * bP;
-        for (let j = 0; j < n; j++) values[oRow + j] += x * bv[bRow + j * bJ];
+        for (let j = 0; j < n; j++) panel[p * n + j] = bv[bBase + p * bP + j * bJ];
+      }
+      rows = panel, bBase = 0, rowStride = n;
+    }
+    const oBase = t * m * n;
+    let i = 0;
+    for (; i + ROWS <= m; i += ROWS) {
+      const o0 = oBase + i * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+      const a0 = aBase + i * aI, a1 = a0 + aI, a2 = a1 + aI, a3 = a2 + aI;
+      for (let p = 0; p < k; p++) {
+        const x0 = av[a0 + p * aP], x1 = av[a1 + p * aP];
+        const x2 = av[a2 + p * aP], x3 = av[a3 + p * aP];
+        const r = bBase + p * rowStride;
+        for (let j = 0; j < n; j++) {
+          const y = rows[r + j];
+          values[o0 + j] += x0 * y;
+          values[o1 + j] += x1 * y;
+          values[o2 + j] += x2 * y;
+          values[o3 + j] += x3 * y;
+        }
+      }
+    }
+    for (; i < m; i++) {
+      const o = oBase + i * n, ai = aBase + i * aI;
+      for (let p = 0; p < k; p++) {
+        const x = av[ai + p * aP];
+        const r = bBase + p * rowStride;
+        for (let j = 0; j < n; j++) values[o + j] += x * rows[r + j];
       }
     }
   }
