@@ -1,44 +1,74 @@
 /**
  * The shipped data sets: every folder has its SOURCE.md, and every file that SOURCE.md lists with a
- * sha256 is present and unchanged.
+ * sha256 is present and unchanged. The tables are read with the loaders' own parser, so this also
+ * pins down what the parser finds in each SOURCE.md.
  */
 
 import assert from "node:assert/strict";
+import { parseSourceTable, sha256Hex } from "../lib/data/mod.ts";
 
 const DATA = new URL("../data/", import.meta.url);
-const SETS = [
-  "babi",
-  "cifar10",
-  "mnist",
-  "sentiment_labelled_sentences",
-  "tinyshakespeare",
-  "ud_english_ewt",
-  "warpeace",
-];
 
-/** Rows of SOURCE.md tables that name a file, its size and its sha256: `| file | bytes | sha256 |`. */
-function listedFiles(source: string): { file: string; sha256: string }[] {
-  const rows: { file: string; sha256: string }[] = [];
-  for (const line of source.split("\n")) {
-    const m = line.match(/^\|\s*([^|(\s][^|]*?)\s*\|\s*[\d,]+\s*\|\s*([0-9a-f]{64})\s*\|/);
-    if (m) rows.push({ file: m[1], sha256: m[2] });
-  }
-  return rows;
-}
+/** Per set: files listed with a sha256, and how many of them also list a decompressed sha256. */
+const SETS: Record<string, { files: number; decompressed: number }> = {
+  babi: { files: 42, decompressed: 0 },
+  cifar10: { files: 4, decompressed: 0 },
+  mnist: { files: 4, decompressed: 0 },
+  sentiment_labelled_sentences: { files: 3, decompressed: 0 },
+  tinyshakespeare: { files: 1, decompressed: 1 },
+  ud_english_ewt: { files: 4, decompressed: 3 },
+  warpeace: { files: 1, decompressed: 1 },
+};
 
-async function sha256(path: URL): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-for (const set of SETS) {
+for (const [set, expected] of Object.entries(SETS)) {
   Deno.test(`data/${set}: files match the sha256 in SOURCE.md`, async () => {
     const source = await Deno.readTextFile(new URL(`${set}/SOURCE.md`, DATA));
-    const files = listedFiles(source);
-    assert.ok(files.length > 0, `data/${set}/SOURCE.md lists no file with a sha256`);
-    for (const { file, sha256: expected } of files) {
-      const actual = await sha256(new URL(`${set}/${file}`, DATA));
-      assert.equal(actual, expected, `data/${set}/${file} does not match its SOURCE.md checksum`);
+    const files = parseSourceTable(source);
+    assert.equal(files.length, expected.files, `data/${set}/SOURCE.md: files listed`);
+    assert.equal(
+      files.filter((f) => f.decompressed).length,
+      expected.decompressed,
+      `data/${set}/SOURCE.md: files with a decompressed sha256`,
+    );
+    for (const { file, bytes, sha256 } of files) {
+      const content = await Deno.readFile(new URL(`${set}/${file}`, DATA));
+      assert.equal(content.length, bytes, `data/${set}/${file} has the size SOURCE.md lists`);
+      assert.equal(
+        await sha256Hex(content),
+        sha256,
+        `data/${set}/${file} does not match its SOURCE.md checksum`,
+      );
     }
   });
 }
+
+Deno.test("parseSourceTable reads every table layout the SOURCE.md files use", () => {
+  const sha = (c: string) => c.repeat(64);
+  const entries = parseSourceTable([
+    "| file | bytes | sha256 |",
+    "|---|---|---|",
+    `| plain.txt | 19561 | ${sha("a")} |`,
+    `| with-commas.gz | 1,234 | ${sha("b")} | 6bbc9ace898e44ae57da46a324031adb | yes |`,
+    `| (decompressed with-commas) | 5,678 | ${sha("c")} |`,
+    `| fourth.conllu.gz | 10 | ${sha("d")} | ${sha("e")} (14,203,025 bytes) |`,
+    `| LICENSE.txt | 20,014 | ${sha("f")} | |`,
+    "| split | sentences | words |",
+    "| train | 12,544 | 204,577 |",
+  ].join("\n"));
+  assert.deepEqual(entries, [
+    { file: "plain.txt", bytes: 19561, sha256: sha("a") },
+    {
+      file: "with-commas.gz",
+      bytes: 1234,
+      sha256: sha("b"),
+      decompressed: { sha256: sha("c"), bytes: 5678 },
+    },
+    {
+      file: "fourth.conllu.gz",
+      bytes: 10,
+      sha256: sha("d"),
+      decompressed: { sha256: sha("e"), bytes: 14203025 },
+    },
+    { file: "LICENSE.txt", bytes: 20014, sha256: sha("f") },
+  ]);
+});
