@@ -1,5 +1,6 @@
 /**
- * The course library: tensors, reverse-mode autodiff, ops with gradients, and pluggable backends.
+ * The course library: tensors, reverse-mode autodiff, ops with gradients, pluggable backends,
+ * layers, optimizers, data loaders and a trainer.
  * This is its one public entry.
  *
  * @example
@@ -19,3 +20,7 @@ export * from "./ops/mod.ts";
 export * from "./autograd/mod.ts";
 export * from "./backend/mod.ts";
 export * from "./testing/mod.ts";
+export * from "./optim/mod.ts";
+export * from "./data/mod.ts";
+export * from "./nn/mod.ts";
+export * from "./train/mod.ts";
