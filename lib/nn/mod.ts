@@ -51,7 +51,14 @@ export { LayerNorm, type LayerNormOptions } from "./layer_norm.ts";
 export { Linear, type LinearOptions } from "./linear.ts";
 export { Module, type StateDict } from "./module.ts";
 export { AvgPool2d, MaxPool2d } from "./pool.ts";
-export { GRU, LSTM, RNN, type SequenceResult } from "./recurrent.ts";
+export {
+  GRU,
+  LSTM,
+  RNN,
+  SequenceLayer,
+  type SequenceResult,
+  type SteppingCell,
+} from "./recurrent.ts";
 export {
   GRUCell,
   LSTMCell,

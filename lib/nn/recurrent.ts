@@ -29,53 +29,39 @@ export interface SequenceResult<S> {
   readonly state: S;
 }
 
-/** An Elman RNN over [B, T, F] sequences; its state is the hidden state h [B, H]. */
-export class RNN extends Module {
-  /** The cell applied at every step. */
-  readonly cell: RNNCell;
-
-  /** A layer from `inputSize` features to `hiddenSize` hidden units. */
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super();
-    this.cell = this.registerModule("cell", new RNNCell(inputSize, hiddenSize, options));
-  }
-
-  /** Runs over x [B, T, F] from `initial` (zeros when omitted). */
-  run(x: Tensor, initial?: Tensor): SequenceResult<Tensor> {
-    checkSequence(this.constructor.name, x);
-    return unroll(
-      x,
-      initial ?? this.cell.initialState(x),
-      (xt, h) => this.cell.step(xt, h),
-      (h) => h,
-    );
-  }
-
-  /** The hidden state of every step, [B, T, H], from a zero state. */
-  forward(x: Tensor): Tensor {
-    return this.run(x).output;
-  }
+/** What a sequence layer needs of its cell: a zero state for a batch, and one step. */
+export interface SteppingCell<S> extends Module {
+  /** The zero state for the batch of x [B, F]. */
+  initialState(x: Tensor): S;
+  /** The state after reading x [B, F] from `state`. */
+  step(x: Tensor, state: S): S;
 }
 
-/** An LSTM over [B, T, F] sequences; its state is { h, c }, each [B, H]. */
-export class LSTM extends Module {
+/**
+ * A cell unrolled over [B, T, F] sequences. Subclasses choose the cell and say which part of its
+ * state is the hidden state h that `forward` returns at every step.
+ */
+export abstract class SequenceLayer<S, C extends SteppingCell<S>> extends Module {
   /** The cell applied at every step. */
-  readonly cell: LSTMCell;
+  readonly cell: C;
 
-  /** A layer from `inputSize` features to `hiddenSize` hidden units. */
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
+  /** A layer that unrolls `cell`, registered as `cell`. */
+  protected constructor(cell: C) {
     super();
-    this.cell = this.registerModule("cell", new LSTMCell(inputSize, hiddenSize, options));
+    this.cell = this.registerModule("cell", cell);
   }
 
+  /** The hidden state h [B, H] within a state. */
+  protected abstract hiddenOf(state: S): Tensor;
+
   /** Runs over x [B, T, F] from `initial` (zeros when omitted). */
-  run(x: Tensor, initial?: LSTMState): SequenceResult<LSTMState> {
-    checkSequence("LSTM", x);
+  run(x: Tensor, initial?: S): SequenceResult<S> {
+    checkSequence(this.constructor.name, x);
     return unroll(
       x,
       initial ?? this.cell.initialState(x),
       (xt, s) => this.cell.step(xt, s),
-      (s) => s.h,
+      (s) => this.hiddenOf(s),
     );
   }
 
@@ -85,30 +71,41 @@ export class LSTM extends Module {
   }
 }
 
-/** A GRU over [B, T, F] sequences; its state is the hidden state h [B, H]. */
-export class GRU extends Module {
-  /** The cell applied at every step. */
-  readonly cell: GRUCell;
+/** An Elman RNN over [B, T, F] sequences; its state is the hidden state h [B, H]. */
+export class RNN extends SequenceLayer<Tensor, RNNCell> {
+  /** A layer from `inputSize` features to `hiddenSize` hidden units. */
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super(new RNNCell(inputSize, hiddenSize, options));
+  }
 
+  /** The state is h itself. */
+  protected hiddenOf(h: Tensor): Tensor {
+    return h;
+  }
+}
+
+/** An LSTM over [B, T, F] sequences; its state is { h, c }, each [B, H]. */
+export class LSTM extends SequenceLayer<LSTMState, LSTMCell> {
   /** A layer from `inputSize` features to `hiddenSize` hidden units. */
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
-    super();
-    this.cell = this.registerModule("cell", new GRUCell(inputSize, hiddenSize, options));
+    super(new LSTMCell(inputSize, hiddenSize, options));
   }
 
-  /** Runs over x [B, T, F] from `initial` (zeros when omitted). */
-  run(x: Tensor, initial?: Tensor): SequenceResult<Tensor> {
-    checkSequence(this.constructor.name, x);
-    return unroll(
-      x,
-      initial ?? this.cell.initialState(x),
-      (xt, h) => this.cell.step(xt, h),
-      (h) => h,
-    );
+  /** h of { h, c }; the cell state c stays inside. */
+  protected hiddenOf(state: LSTMState): Tensor {
+    return state.h;
+  }
+}
+
+/** A GRU over [B, T, F] sequences; its state is the hidden state h [B, H]. */
+export class GRU extends SequenceLayer<Tensor, GRUCell> {
+  /** A layer from `inputSize` features to `hiddenSize` hidden units. */
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
+    super(new GRUCell(inputSize, hiddenSize, options));
   }
 
-  /** The hidden state of every step, [B, T, H], from a zero state. */
-  forward(x: Tensor): Tensor {
-    return this.run(x).output;
+  /** The state is h itself. */
+  protected hiddenOf(h: Tensor): Tensor {
+    return h;
   }
 }
