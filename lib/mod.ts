@@ -24,3 +24,4 @@ export * from "./optim/mod.ts";
 export * from "./data/mod.ts";
 export * from "./nn/mod.ts";
 export * from "./train/mod.ts";
+export * from "./viz/mod.ts";

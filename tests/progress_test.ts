@@ -1,7 +1,8 @@
 /**
  * The progress display: the pure renderers' text for known states, the Jupyter reporter (one
- * display, then in-place updates with the same display_id, throttled) through a fake broadcaster,
- * the terminal bar, and the one-line-per-epoch log that CI sees, also as driven by fit.
+ * display, then in-place updates with the same display_id, throttled by lib/viz's LiveDisplay)
+ * through a fake broadcaster, the terminal bar, and the one-line-per-epoch log that CI sees, also
+ * as driven by fit.
  */
 
 import assert from "node:assert/strict";
@@ -121,6 +122,22 @@ Deno.test("JupyterProgress: one display, then throttled updates of the same disp
   );
   const html = (kernel.sent[1].content.data as Record<string, string>)["text/html"];
   assert.match(html, /<progress value="3" max="10"/);
+});
+
+Deno.test("JupyterProgress: a held bar is drawn once the interval ends; end() before start() is quiet", async () => {
+  const kernel = fakeKernel();
+  const progress = new JupyterProgress(kernel.broadcast, { intervalMs: 30 });
+  await progress.end(); // what fit's cleanup does when it fails before starting
+  assert.equal(kernel.sent.length, 0);
+  await progress.start({ epochs: 1, steps: 10 });
+  await progress.update({ ...state, epochs: 1, epoch: 1, step: 5, steps: 10 }); // too soon: held
+  assert.equal(kernel.sent.length, 1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(kernel.sent.length, 2, "the held bar, drawn by the display's timer");
+  assert.equal(kernel.sent[1].type, "update_display_data");
+  assert.match(kernel.plain(kernel.sent[1]), /5\/10 {2}50%/);
+  await progress.end();
+  assert.equal(kernel.sent.length, 3);
 });
 
 /** A one-weight regression with three batches per epoch, for driving fit. */

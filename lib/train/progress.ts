@@ -1,12 +1,15 @@
 /**
- * Live training progress, wherever the code runs. In Jupyter, one display updated in place
- * (`Deno.jupyter.broadcast` with a `display_id`, then `update_display_data`); in a terminal, a bar
- * redrawn with carriage returns on stderr; elsewhere (CI logs, pipes), one line per epoch. What is
- * shown comes from the pure functions in `progress_render.ts`.
+ * Live training progress, wherever the code runs. In Jupyter, one display updated in place through
+ * the same {@link LiveDisplay} that live charts use (`Deno.jupyter.broadcast` with a `display_id`,
+ * then `update_display_data`); in a terminal, a bar redrawn with carriage returns on stderr;
+ * elsewhere (CI logs, pipes), one line per epoch. What is shown comes from the pure functions in
+ * `progress_render.ts`.
  *
  * @module
  */
 
+import { type Broadcast, jupyterBroadcast, LiveDisplay } from "../viz/live.ts";
+import { Throttle } from "../viz/throttle.ts";
 import type { EpochRecord } from "./history.ts";
 import {
   epochText,
@@ -39,8 +42,8 @@ export interface ProgressReporter {
   end(note?: string): void | Promise<void>;
 }
 
-/** `Deno.jupyter.broadcast`'s shape: sends one message on the kernel's IOPub channel. */
-export type Broadcast = (msgType: string, content: Record<string, unknown>) => Promise<void>;
+// The live display lives in lib/viz; these stay importable from here, where they began.
+export { type Broadcast, jupyterBroadcast };
 
 /** Timing of the live views; tests pass a fake clock. */
 export interface RedrawOptions {
@@ -48,31 +51,6 @@ export interface RedrawOptions {
   readonly intervalMs?: number;
   /** The clock, in ms (default `performance.now`). */
   readonly now?: () => number;
-}
-
-/** Lets a redraw through at most once per interval; the first always passes. */
-class Throttle {
-  readonly #intervalMs: number;
-  readonly #now: () => number;
-  #last = -Infinity;
-
-  constructor(options: RedrawOptions) {
-    this.#intervalMs = options.intervalMs ?? 200;
-    this.#now = options.now ?? (() => performance.now());
-  }
-
-  /** Whether a redraw may happen now; if so, counts it as done. */
-  ready(): boolean {
-    const t = this.#now();
-    if (t - this.#last < this.#intervalMs) return false;
-    this.#last = t;
-    return true;
-  }
-
-  /** Counts a redraw made regardless of the interval. */
-  mark(): void {
-    this.#last = this.#now();
-  }
 }
 
 /**
@@ -83,8 +61,9 @@ export class JupyterProgress implements ProgressReporter {
   /** The id that ties the updates to the display. */
   readonly displayId: string;
   readonly #broadcast: Broadcast;
-  readonly #throttle: Throttle;
+  readonly #options: RedrawOptions;
   readonly #finished: string[] = [];
+  #display: LiveDisplay | null = null;
   #epochs = 0;
   #state: ProgressState | null = null;
   #note: string | undefined;
@@ -92,7 +71,7 @@ export class JupyterProgress implements ProgressReporter {
   /** Sends through `broadcast` (normally `Deno.jupyter.broadcast`). */
   constructor(broadcast: Broadcast, options: RedrawOptions & { readonly displayId?: string } = {}) {
     this.#broadcast = broadcast;
-    this.#throttle = new Throttle(options);
+    this.#options = options;
     this.displayId = options.displayId ?? `fdl-progress-${crypto.randomUUID()}`;
   }
 
@@ -100,40 +79,50 @@ export class JupyterProgress implements ProgressReporter {
   start(plan: RunPlan): Promise<void> {
     this.#epochs = plan.epochs;
     this.#state = { epoch: 1, epochs: plan.epochs, step: 0, steps: plan.steps, elapsedSeconds: 0 };
-    this.#throttle.mark();
-    return this.#send("display_data");
+    this.#display = new LiveDisplay({
+      broadcast: this.#broadcast,
+      displayId: this.displayId,
+      intervalMs: this.#options.intervalMs ?? 200,
+      now: this.#options.now,
+    });
+    return this.#display.update(this.#bundle());
   }
 
-  /** Redraws the bar, at most once per interval. */
-  update(state: ProgressState): Promise<void> | void {
+  /** Redraws the bar, at most once per interval (a held redraw follows when the interval ends). */
+  update(state: ProgressState): Promise<void> {
     this.#state = state;
-    if (this.#throttle.ready()) return this.#send("update_display_data");
+    return this.#live("update").update(() => this.#bundle());
   }
 
   /** Adds the epoch's line; always redraws. */
   epochEnd(record: EpochRecord): Promise<void> {
     this.#finished.push(epochText(record, this.#epochs));
     this.#state = null;
-    this.#throttle.mark();
-    return this.#send("update_display_data");
+    return this.#live("epochEnd").update(this.#bundle(), { force: true });
   }
 
-  /** Drops the bar and adds the note; always redraws. */
-  end(note?: string): Promise<void> {
+  /** Drops the bar and adds the note; always redraws. Nothing if the run never started. */
+  async end(note?: string): Promise<void> {
+    const display = this.#display;
+    // fit calls end() even when it failed before start(); its error is the one to see.
+    if (display === null) return;
+    this.#display = null;
     this.#state = null;
     this.#note = note;
-    return this.#send("update_display_data");
+    await display.update(this.#bundle(), { force: true });
+    await display.close();
   }
 
-  #send(msgType: "display_data" | "update_display_data"): Promise<void> {
-    return this.#broadcast(msgType, {
-      data: {
-        "text/plain": progressPlain(this.#state, this.#finished, this.#note),
-        "text/html": progressHtml(this.#state, this.#finished, this.#note),
-      },
-      metadata: {},
-      transient: { display_id: this.displayId },
-    });
+  #live(method: string): LiveDisplay {
+    if (this.#display === null) throw new Error(`JupyterProgress.${method}: call start() first`);
+    return this.#display;
+  }
+
+  #bundle(): Record<string, string> {
+    return {
+      "text/plain": progressPlain(this.#state, this.#finished, this.#note),
+      "text/html": progressHtml(this.#state, this.#finished, this.#note),
+    };
   }
 }
 
@@ -150,7 +139,7 @@ export class TerminalBar implements ProgressReporter {
   /** Draws through `write` (normally to stderr). */
   constructor(write: (text: string) => void, options: RedrawOptions = {}) {
     this.#write = write;
-    this.#throttle = new Throttle(options);
+    this.#throttle = new Throttle({ intervalMs: options.intervalMs ?? 200, now: options.now });
   }
 
   /** Notes the number of epochs. */
@@ -206,17 +195,6 @@ export class EpochLog implements ProgressReporter {
   /** Writes the note, if any. */
   end(note?: string): void {
     if (note) this.#write(`${note}\n`);
-  }
-}
-
-/** `Deno.jupyter.broadcast` when running in the Deno Jupyter kernel, else null. */
-export function jupyterBroadcast(): Broadcast | null {
-  try {
-    // Outside `deno jupyter` the `Deno.jupyter` getter throws instead of giving undefined.
-    const jupyter = (Deno as unknown as { jupyter?: { broadcast?: Broadcast } }).jupyter;
-    return typeof jupyter?.broadcast === "function" ? jupyter.broadcast.bind(jupyter) : null;
-  } catch {
-    return null;
   }
 }
 
