@@ -1,0 +1,17 @@
+/**
+ * The chapters' exercises. Each chapter's namespace has `check.exerciseN(answer)`, which prints
+ * `✓ right: …` or `✗ not yet: …` with the reason (and never throws, so a notebook runs on with a
+ * wrong answer), `grade.exerciseN(answer)`, which returns that {@link Verdict} without printing,
+ * and `solutions.exerciseN`, for instructors.
+ *
+ * @example
+ * ```ts
+ * import { chapter01 } from "../lib/exercises/mod.ts";
+ * chapter01.check.exercise2(chapter01.solutions.exercise2); // ✓ right: your network outputs …
+ * ```
+ *
+ * @module
+ */
+
+export * as chapter01 from "./chapter01.ts";
+export { formatVerdict, type Verdict } from "./verdict.ts";
