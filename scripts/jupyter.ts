@@ -1,6 +1,7 @@
 /**
- * `deno task jupyter`: registers the Deno kernel with Jupyter, then opens JupyterLab (or the classic
- * Notebook) in `notebooks/` when Jupyter is installed, or says how to get it.
+ * `deno task jupyter`: registers the Deno kernel with Jupyter (`deno jupyter --install`), then opens
+ * JupyterLab (or the classic Notebook) in `notebooks/` when Jupyter is installed, or says how to get
+ * it.
  *
  * @module
  */
@@ -30,19 +31,21 @@ async function has(cmd: string, args: string[]): Promise<boolean> {
   }
 }
 
-if (!(await has("jupyter", ["--version"]))) {
-  console.error(
-    "Jupyter is not installed. Install it with `pip install jupyterlab` (or use VS Code's Jupyter " +
-      "extension), then run `deno task jupyter` again. The Deno kernel is registered by this task.",
-  );
-  Deno.exit(1);
-}
+// Registering needs no Python: Deno writes the kernelspec itself, so a learner who installs
+// Jupyter later finds the kernel already there.
 if (!(await run(Deno.execPath(), ["jupyter", "--install"]))) {
   console.error("`deno jupyter --install` failed; see the message above.");
   Deno.exit(1);
 }
+if (!(await has("jupyter", ["--version"]))) {
+  console.error(
+    "The Deno kernel is registered, but Jupyter is not installed. Install it with " +
+      "`pip install jupyterlab` (or open notebooks/ in VS Code with its Jupyter extension and pick " +
+      "the Deno kernel), then run `deno task jupyter` again.",
+  );
+  Deno.exit(1);
+}
 const notebooks = new URL("../notebooks/", import.meta.url).pathname;
-await Deno.mkdir(notebooks, { recursive: true });
 const opened = (await has("jupyter-lab", ["--version"]))
   ? await run("jupyter", ["lab"], notebooks)
   : await run("jupyter", ["notebook"], notebooks);
