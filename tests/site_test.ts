@@ -18,7 +18,8 @@ import { Slugger } from "../scripts/site/slug.ts";
 import { terminalText } from "../scripts/site/terminal_text.ts";
 
 const FIXTURE = new URL("./fixtures/site", import.meta.url).pathname;
-const SCREENSHOTS = new URL("../_build/screenshots", import.meta.url).pathname;
+// The fixture site's screenshots stay apart from the real site's (tests/course_test.ts).
+const SCREENSHOTS = new URL("../_build/screenshots/fixture", import.meta.url).pathname;
 
 /** How many KaTeX formulas (top-level `.katex` spans) a piece of HTML holds. */
 function formulas(html: string): number {

@@ -1,0 +1,84 @@
+/**
+ * The whole course, as `deno task course` runs it: every chapter notebook executes through the real
+ * Deno kernel, its checks cell passes, its metrics are recorded, and the site built from the run
+ * works in headless Chromium. Screenshots of the real site go to `_build/screenshots/`.
+ */
+
+import assert from "node:assert/strict";
+import { runCourse } from "../scripts/course/run.ts";
+import { joinText, type Notebook, stripAnsi } from "../scripts/notebook/mod.ts";
+import { buildSite } from "../scripts/site/build.ts";
+import { checkSiteInBrowser } from "../scripts/site/browser_check.ts";
+
+const SCREENSHOTS = new URL("../_build/screenshots", import.meta.url).pathname;
+
+/** What each written chapter's recorded metrics must say: the chapter's headline claims. */
+const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
+  1: (m) => {
+    assert.equal(m.perceptron_accuracy, 1, "the perceptron separates the separable set");
+    assert.ok((m.xor_perceptron_accuracy as number) < 1, "the perceptron fails on XOR");
+    assert.ok((m.xor_best_random_line_accuracy as number) <= 0.75, "no line beats 75% on XOR");
+    assert.equal(m.xor_network_accuracy, 1, "the feed-forward network solves XOR");
+    assert.ok((m.linear_collapse_max_difference as number) < 1e-5, "linear layers collapse");
+  },
+};
+
+/** Every output of a notebook's code cells as plain text (streams, text/plain and errors). */
+function outputText(notebook: Notebook): string {
+  const parts: string[] = [];
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== "code") continue;
+    for (const out of cell.outputs) {
+      if (out.output_type === "stream") parts.push(joinText(out.text));
+      else if (out.output_type === "error") parts.push(`${out.ename}: ${out.evalue}`);
+      else {
+        const plain = out.data["text/plain"];
+        if (typeof plain === "string" || Array.isArray(plain)) parts.push(joinText(plain));
+      }
+    }
+  }
+  return stripAnsi(parts.join("\n"));
+}
+
+Deno.test({
+  name: "course: every chapter runs through the kernel, passes its checks, and the site works",
+  // The runner's worker processes and Chromium are awaited to their end; nothing is left open.
+  async fn() {
+    const root = await Deno.makeTempDir({ prefix: "course_test_" });
+    try {
+      const buildDir = `${root}/_build`, siteDir = `${root}/_site`;
+      const results = await runCourse({ buildDir });
+      const written = results.filter((r) => r.status !== "coming");
+      assert.ok(written.length >= 1, "no chapter notebook was found in notebooks/");
+
+      for (const result of written) {
+        const { number, file } = result.chapter;
+        assert.equal(
+          result.status,
+          "ok",
+          `chapter ${number} failed at cell ${result.failedCell}: ${result.error}`,
+        );
+        const notebook: Notebook = JSON.parse(
+          await Deno.readTextFile(`${buildDir}/notebooks/${file}`),
+        );
+        const text = outputText(notebook);
+        assert.doesNotMatch(text, /✗ wrong|Error:/, `chapter ${number} printed an error`);
+        assert.match(text, /all checks passed/i, `chapter ${number}'s checks cell`);
+        const metrics = JSON.parse(await Deno.readTextFile(`${buildDir}/metrics.json`))[number];
+        assert.ok(metrics && Object.keys(metrics).length > 0, `chapter ${number} recorded nothing`);
+        assert.ok(CLAIMS[number], `chapter ${number} has no claims listed in this test`);
+        CLAIMS[number](metrics);
+      }
+
+      const site = await buildSite({ buildDir, siteDir });
+      assert.equal(site.chapters.filter((c) => c.state === "ok").length, written.length);
+      const report = await checkSiteInBrowser(siteDir, { screenshotsDir: SCREENSHOTS });
+      for (const page of report.pages.slice(1)) {
+        assert.ok(page.charts > 0, `${page.page} shows no chart`);
+        assert.ok(page.formulas > 0, `${page.page} shows no maths`);
+      }
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
