@@ -18,6 +18,7 @@
  */
 
 import { noGrad } from "../autograd/graph.ts";
+import { sha256Hex } from "../data/digest.ts";
 import { fromArray } from "../tensor/creation.ts";
 import { tidy } from "../tensor/memory.ts";
 import type { Module } from "./module.ts";
@@ -123,9 +124,4 @@ export async function loadModule(module: Module, path: string): Promise<void> {
       }
     })
   );
-}
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }

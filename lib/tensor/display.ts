@@ -7,6 +7,7 @@
 
 import { viridis } from "../viz/colormap.ts";
 import { encodePng, toBase64 } from "../viz/png.ts";
+import { escapeXml as escapeHtml } from "../viz/svg.ts";
 import type { TypedArray } from "./dtype.ts";
 import { formatNumber, type Formattable, formatTensor, formatValues } from "./format.ts";
 import { formatShape } from "./shape.ts";
@@ -131,11 +132,4 @@ function tableHtml(
     escapeHtml(header)
   }</caption>` +
     `${body.join("")}</table>`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { escapeXml as escapeHtml } from "../viz/svg.ts";
 import type { EpochRecord } from "./history.ts";
 
 /** Where training is within an epoch. */
@@ -124,11 +125,4 @@ export function progressPlain(
   note?: string,
 ): string {
   return [...finished, ...(state ? [progressText(state)] : []), ...(note ? [note] : [])].join("\n");
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  );
 }

@@ -8,7 +8,7 @@
 /** The SVG namespace, which a standalone `image/svg+xml` document must declare on its root. */
 export const SVG_NS = "http://www.w3.org/2000/svg";
 
-/** `s` safe inside XML text and double-quoted attribute values. */
+/** `s` safe inside XML or HTML text and double-quoted attribute values. */
 export function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
     /"/g,

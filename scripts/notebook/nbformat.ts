@@ -57,8 +57,8 @@ export interface Notebook {
   cells: Cell[];
 }
 
-/** The MIME type of a chapter's metrics bundle, emitted by `record(...)`. */
-export const METRICS_MIME = "application/vnd.fdl.metrics+json";
+/** The MIME type of a chapter's metrics bundle; the library's `record(...)` defines it. */
+export { METRICS_MIME } from "../../lib/viz/record.ts";
 
 /** Joins nbformat's multiline text into one string. */
 export function joinText(text: MultilineString): string {
