@@ -6,7 +6,7 @@
  */
 
 import type { KernelOutput } from "../backend/contract.ts";
-import { backendName, getBackend } from "../backend/registry.ts";
+import { getBackend } from "../backend/registry.ts";
 import { scalar, tensor } from "../tensor/creation.ts";
 import { type DType, isFloat, type TypedArray } from "../tensor/dtype.ts";
 import { formatShape, sizeOf } from "../tensor/shape.ts";
@@ -45,7 +45,8 @@ export function asTensor(op: string, x: TensorLike, likeDType?: DType): Tensor {
           "A tidy() scope ends it unless it is returned from the scope or passed to keep().",
       );
     }
-    const active = backendName();
+    // Compare storage families, not registry names: `cpu` and `cpu-reference` share storage.
+    const active = getBackend().name;
     if (x.storage.backend !== active) {
       throw new Error(
         `${op}: an input tensor lives on backend '${x.storage.backend}' but the active backend is ` +

@@ -1,8 +1,10 @@
 /**
- * The `cpu` backend: plain TypeScript reference kernels over typed arrays.
+ * The plain TypeScript reference kernels over typed arrays, and the registration of the two CPU
+ * backends: `cpu` (the fast WASM kernels, with the reference for anything they do not cover) and
+ * `cpu-reference` (the reference kernels alone). Both keep tensors in the same heap storage.
  *
- * These kernels are the executable specification of the {@link Kernels} contract: every faster
- * backend is tested against them. Importing this module registers the backend.
+ * The reference kernels are the executable specification of the {@link Kernels} contract: every
+ * faster kernel is tested against them. Importing this module registers both backends.
  *
  * @module
  */
@@ -17,6 +19,7 @@ import { matmul } from "./matmul.ts";
 import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from "./pool.ts";
 import { argReduce, reduce } from "./reduce.ts";
 import { cpuBackend } from "./storage.ts";
+import { fastKernels } from "../wasm/mod.ts";
 
 export { cpuBackend } from "./storage.ts";
 
@@ -48,4 +51,6 @@ export const referenceKernels: Kernels = {
 };
 
 registerBackend("cpu", () => cpuBackend, { priority: 1 });
-registerKernels("cpu", referenceKernels);
+registerKernels("cpu", { ...referenceKernels, ...fastKernels });
+registerBackend("cpu-reference", () => cpuBackend);
+registerKernels("cpu-reference", referenceKernels);

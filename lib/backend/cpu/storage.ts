@@ -1,27 +1,53 @@
 /**
- * Host memory for the CPU reference backend: each storage is a typed array.
+ * Storage of the CPU backends: every tensor's elements are a block of the shared WASM heap
+ * (`lib/backend/wasm/heap.ts`), seen from TypeScript as a typed array over that block. The reference
+ * kernels work on the typed arrays; the fast kernels pass the blocks' addresses to WASM. Either way
+ * inputs are read where they lie and outputs are written where they will stay.
  *
  * @module
  */
 
 import type { Backend, BackendMemory, KernelOutput, Storage, TensorInfo } from "../contract.ts";
-import { allocArray, type DType, type DTypeArrayMap, type TypedArray } from "../../tensor/dtype.ts";
+import type { DType, DTypeArrayMap, TypedArray } from "../../tensor/dtype.ts";
 import { coversStorage, gatherView } from "../../tensor/layout.ts";
 import { isContiguous, sizeOf } from "../../tensor/shape.ts";
+import { heap } from "../wasm/heap.ts";
 
-/** A CPU storage: the typed array that holds the elements. */
+const ARRAY_TYPES = { float32: Float32Array, int32: Int32Array, float64: Float64Array } as const;
+
+/** A CPU storage: a heap block and the typed array that views it. */
 export class CpuStorage implements Storage {
-  /** Always "cpu". */
-  readonly backend = "cpu";
   /** Element count. */
   readonly length: number;
+  /** Byte address of the first element in the heap. */
+  readonly address: number;
+  /** Always "cpu": the fast and the reference kernels share this storage. */
+  readonly backend = "cpu";
   constructor(readonly dtype: DType, readonly values: TypedArray) {
     this.length = values.length;
+    this.address = values.byteOffset;
   }
 }
 
-let storages = 0;
-let bytes = 0;
+/**
+ * Frees the heap block of a storage that was garbage collected without `dispose()`, so forgotten
+ * tensors do not leak heap memory forever. Explicit disposal unregisters the storage first.
+ */
+const reclaimer = new FinalizationRegistry<{ address: number; bytes: number }>((block) => {
+  live.storages--;
+  live.bytes -= block.bytes;
+  heap.reclaim(block.address, block.bytes);
+});
+
+const live = { storages: 0, bytes: 0 };
+
+/** A typed array of `length` elements of `dtype` over a fresh heap block, not zeroed. */
+function heapArray<D extends DType>(dtype: D, length: number): DTypeArrayMap[D] {
+  const Type = ARRAY_TYPES[dtype];
+  const address = heap.alloc(length * Type.BYTES_PER_ELEMENT);
+  // The union of constructors only type-checks with ArrayBuffer; a SharedArrayBuffer works the same.
+  return new Type(heap.buffer as unknown as ArrayBuffer, address, length) as DTypeArrayMap[D];
+}
 
 /** The typed array behind a CPU kernel input. */
 export function valuesOf(info: TensorInfo): TypedArray {
@@ -30,7 +56,7 @@ export function valuesOf(info: TensorInfo): TypedArray {
 
 /**
  * The elements of a view in row-major order: the storage itself (a subarray, no copy) when the view
- * is contiguous, otherwise a gathered copy.
+ * is contiguous, otherwise a gathered copy (counted, so tests can see which kernels copy).
  */
 export function contiguousValues(info: TensorInfo): TypedArray {
   const values = valuesOf(info);
@@ -38,7 +64,17 @@ export function contiguousValues(info: TensorInfo): TypedArray {
   if (isContiguous(info.shape, info.strides)) {
     return values.subarray(info.offset, info.offset + sizeOf(info.shape));
   }
+  heap.count("gathers");
   return gatherView(values, info, info.dtype);
+}
+
+/** Allocates an output whose every element the kernel will write; its contents start arbitrary. */
+export function allocUninitialized<D extends DType>(
+  shape: readonly number[],
+  dtype: D,
+): { out: KernelOutput; values: DTypeArrayMap[D] } {
+  const values = heapArray(dtype, sizeOf(shape));
+  return { out: { storage: register(new CpuStorage(dtype, values)), shape }, values };
 }
 
 /** Allocates a zeroed contiguous kernel output. */
@@ -46,40 +82,52 @@ export function allocOutput<D extends DType>(
   shape: readonly number[],
   dtype: D,
 ): { out: KernelOutput; values: DTypeArrayMap[D] } {
-  const values = allocArray(dtype, sizeOf(shape));
-  return { out: { storage: register(new CpuStorage(dtype, values)), shape }, values };
+  const made = allocUninitialized(shape, dtype);
+  made.values.fill(0);
+  return made;
 }
 
-/** Wraps an already computed array as a kernel output. */
+/** A kernel output holding a copy of `values`, which a reference kernel computed on the host. */
 export function outputOf(values: TypedArray, shape: readonly number[], dtype: DType): KernelOutput {
-  return { storage: register(new CpuStorage(dtype, values)), shape };
+  const { out, values: target } = allocUninitialized(shape, dtype);
+  target.set(values);
+  return out;
 }
 
 function register(s: CpuStorage): CpuStorage {
-  storages++;
-  bytes += s.values.byteLength;
+  live.storages++;
+  live.bytes += s.values.byteLength;
+  reclaimer.register(s, { address: s.address, bytes: s.values.byteLength }, s);
   return s;
 }
 
-/** The CPU backend's storage management. */
+/**
+ * Heap storage management, shared by the `cpu` backend (fast kernels) and the `cpu-reference`
+ * backend (the TypeScript reference kernels), so tensors move freely between the two.
+ */
 export const cpuBackend: Backend = {
   name: "cpu",
   upload(values: TypedArray, dtype: DType): Storage {
-    const copy = allocArray(dtype, values.length);
+    heap.count("uploads");
+    const copy = heapArray(dtype, values.length);
     copy.set(values);
     return register(new CpuStorage(dtype, copy));
   },
   read(storage: Storage): Promise<TypedArray> {
-    return Promise.resolve((storage as CpuStorage).values.slice());
+    return Promise.resolve(cpuBackend.readSync(storage));
   },
   readSync(storage: Storage): TypedArray {
+    heap.count("downloads");
     return (storage as CpuStorage).values.slice();
   },
   free(storage: Storage): void {
-    storages--;
-    bytes -= (storage as CpuStorage).values.byteLength;
+    const s = storage as CpuStorage;
+    reclaimer.unregister(s);
+    live.storages--;
+    live.bytes -= s.values.byteLength;
+    heap.free(s.address, s.values.byteLength);
   },
   memory(): BackendMemory {
-    return { storages, bytes };
+    return { ...live };
   },
 };

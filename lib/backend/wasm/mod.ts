@@ -1,0 +1,16 @@
+/**
+ * The fast kernels of the `cpu` backend: AssemblyScript compiled to WASM SIMD (see
+ * `assembly/` and `deno task wasm`), running on the shared heap, split across a worker pool.
+ * Kernels not listed here run the TypeScript reference on the same storage.
+ *
+ * @module
+ */
+
+import type { Kernels } from "../contract.ts";
+import { fillKernels } from "./fill.ts";
+
+export { activeThreads, threadCount, variant } from "./pool.ts";
+export { heap } from "./heap.ts";
+
+/** Every fast kernel, by contract name. */
+export const fastKernels: Partial<Kernels> = { ...fillKernels };
