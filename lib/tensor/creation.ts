@@ -119,9 +119,10 @@ export function fromArray(
   return finish(upload(toTypedArray(values, dtype), shape, dtype), options);
 }
 
-/** A one-element tensor of shape `[]`. */
+/** A one-element tensor of shape `[]`, float32 unless `options.dtype` says otherwise. */
 export function scalar(value: number, options?: CreateOptions): Tensor {
-  return fromArray([value], [], options);
+  // Filled in place by the backend: the many scalars of an expression cost no host copies.
+  return filled("scalar", [], value, options);
 }
 
 /** `full` under the name the caller used, so a bad shape is reported against `zeros(…)` etc. */

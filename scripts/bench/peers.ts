@@ -12,8 +12,8 @@ import { tfjsPeer } from "./tfjs.ts";
 /** Every peer of issue 5 that exists today. */
 export function defaultPeers(): Peer[] {
   return [
-    // Today `cpu` is the plain TypeScript reference kernels; the fast path will be its own row.
-    oursPeer({ name: "ours cpu (reference)", backend: "cpu" }),
+    oursPeer({ name: "ours cpu", backend: "cpu" }),
+    oursPeer({ name: "ours cpu (reference)", backend: "cpu-reference" }),
     tfjsPeer("cpu"),
     tfjsPeer("wasm"),
     tfjsPeer("webgpu"),
