@@ -145,7 +145,9 @@ export class Heap {
   #outOfMemory(size: number): never {
     const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
     throw new RangeError(
-      `the CPU backend's memory is full: cannot allocate ${mib(size)} with ${mib(this.#bytesInUse)} ` +
+      `the CPU backend's memory is full: cannot allocate ${mib(size)} with ${
+        mib(this.#bytesInUse)
+      } ` +
         `held by ${this.#blocks} live tensors (the limit is 4 GiB). Dispose tensors you no longer ` +
         "need, or wrap loops in tidy(), so their memory is reused.",
     );

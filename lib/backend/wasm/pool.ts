@@ -32,8 +32,8 @@ import {
   FUNCTION,
   MAX_ARGS,
   MAX_TASKS,
-  ticket,
   TICKET,
+  ticket,
 } from "./protocol.ts";
 import type { WorkerSetup } from "./worker.ts";
 
@@ -124,6 +124,8 @@ export function splitRange(total: number, minimum: number, align = 1): [number, 
   const pieces = Math.max(1, Math.min(threads * 4, Math.floor(total / Math.max(minimum, 1))));
   const size = Math.ceil(total / pieces / align) * align;
   const out: [number, number][] = [];
-  for (let start = 0; start < total; start += size) out.push([start, Math.min(total, start + size)]);
+  for (let start = 0; start < total; start += size) {
+    out.push([start, Math.min(total, start + size)]);
+  }
   return out;
 }
