@@ -37,6 +37,7 @@ Deno.test("bench: every workload × peer has a consistent row, and nothing leaks
       assert.equal(rows.length, 1, `one row for ${w.name} on ${p.name}`);
     }
   }
+  assert.ok(report.rows.some((r) => r.status === "ok" && r.peer === "ours cpu"));
   assert.ok(report.rows.some((r) => r.status === "ok" && r.peer === "ours cpu (reference)"));
   const flopsOf = (workload: string) => report.rows.find((r) => r.workload === workload)!.flops;
   assert.equal(flopsOf("matmul 128x784x256"), matmulFlops(128, 784, 256));

@@ -218,6 +218,14 @@ Deno.test("build: index, chapter pages, notebooks and search index from the fixt
     const search = await Deno.readTextFile(`${siteDir}/assets/search-index.js`);
     assert.match(search, /"heading":"The sigmoid","href":"01-the-neural-network.html#the-sigmoid"/);
 
+    // The fixture's bench report becomes the performance page, linked from the index.
+    const performance = await Deno.readTextFile(`${siteDir}/performance.html`);
+    assert.match(index, /href="performance.html"/);
+    assert.equal(performance.match(/<figure class="output bench-chart"><svg/g)?.length, 1);
+    assert.match(performance, /matmul 256x256x256 \(cannot: tfjs webgpu\)/);
+    assert.match(performance, /<td>ours cpu<\/td><td>1.50<\/td><td>22.4<\/td><td>1.40×<\/td>/);
+    assert.match(performance, /<td>cannot: no WebGPU adapter<\/td>/);
+
     // Rebuilding replaces the site; a directory that is not a site is never emptied.
     await buildSite({ buildDir: FIXTURE, siteDir });
     const other = await Deno.makeTempDir({ prefix: "fdl-other-" });
@@ -243,8 +251,10 @@ Deno.test({
         "index.html",
         "01-the-neural-network.html",
         "02-training-feed-forward-networks.html",
+        "performance.html",
       ]);
-      const [, first, second] = report.pages;
+      const [, first, second, performance] = report.pages;
+      assert.equal(performance.charts, 1, "the bench chart renders in the browser");
       assert.ok(first.formulas >= 6 && second.formulas >= 2, "maths rendered on both chapters");
       assert.equal(first.charts, 1);
       assert.ok(report.search.results >= 1);

@@ -11,6 +11,7 @@ import { readBuildDir } from "./build_dir.ts";
 import { chapterNotebook, chapterPage, renderChapterPage } from "./chapter_page.ts";
 import { type IndexEntry, renderIndexPage } from "./index_page.ts";
 import { ASSET_PATHS } from "./layout.ts";
+import { PERFORMANCE_PAGE, renderPerformancePage } from "./performance_page.ts";
 import { searchIndexScript, type SearchSection } from "./search_index.ts";
 import { SiteError } from "./site_error.ts";
 
@@ -61,7 +62,8 @@ async function prepareSiteDir(siteDir: string): Promise<void> {
 
 /**
  * Builds the site: an index of all twelve chapters, a page per executed notebook, the notebooks
- * themselves for download, the search index and the assets. Throws a {@link SiteError} with the fix
+ * themselves for download, a performance page when the build holds a bench report, the search
+ * index and the assets. Throws a {@link SiteError} with the fix
  * when the build directory is missing or a notebook is corrupt.
  */
 export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
@@ -100,7 +102,14 @@ export async function buildSite(options: BuildSiteOptions): Promise<BuiltSite> {
       seconds: run?.seconds,
     };
   });
+  if (inputs.bench) {
+    await Deno.writeTextFile(`${siteDir}/${PERFORMANCE_PAGE}`, renderPerformancePage(inputs.bench));
+    pages.push(PERFORMANCE_PAGE);
+  }
   await Deno.writeTextFile(`${siteDir}/${ASSET_PATHS.searchIndexJs}`, searchIndexScript(sections));
-  await Deno.writeTextFile(`${siteDir}/index.html`, renderIndexPage(chapters));
+  await Deno.writeTextFile(
+    `${siteDir}/index.html`,
+    renderIndexPage(chapters, inputs.bench ? PERFORMANCE_PAGE : undefined),
+  );
   return { siteDir, chapters, pages };
 }

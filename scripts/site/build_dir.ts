@@ -7,6 +7,7 @@
 
 import { CHAPTERS } from "../chapters.ts";
 import type { Notebook } from "../notebook/nbformat.ts";
+import type { BenchReport } from "../bench/report.ts";
 import { SiteError } from "./site_error.ts";
 
 /** How one chapter's last run went, as the runner records it in `run.json`. */
@@ -35,6 +36,8 @@ export interface BuildInputs {
   readonly runs: Readonly<Record<string, RunRecord>>;
   /** The executed notebooks by chapter number; chapters not yet run are missing. */
   readonly notebooks: ReadonlyMap<number, ExecutedNotebook>;
+  /** The last `deno task bench` report (`bench.json`), when there is one. */
+  readonly bench?: BenchReport;
 }
 
 const RUN_COURSE = "run `deno task course` first: it executes the notebooks and writes them there";
@@ -114,5 +117,6 @@ export async function readBuildDir(buildDir: string, notebooksDir?: string): Pro
     metrics: await readJson(`${buildDir}/metrics.json`, {}),
     runs: await readJson(`${buildDir}/run.json`, {}),
     notebooks,
+    bench: await readJson<BenchReport | undefined>(`${buildDir}/bench.json`, undefined),
   };
 }

@@ -56,11 +56,17 @@ ${renderMetricsTable(entry.metrics ?? {})}${ran}
 </li>`;
 }
 
-/** The index page's HTML document. */
-export function renderIndexPage(entries: readonly IndexEntry[]): string {
+/**
+ * The index page's HTML document; `performancePage` links the bench results when the build has
+ * them.
+ */
+export function renderIndexPage(entries: readonly IndexEntry[], performancePage?: string): string {
+  const performance = performancePage
+    ? `\n<p class="lede">How fast is the library? See <a href="${performancePage}">its race against TensorFlow.js</a>.</p>`
+    : "";
   const body = `<main class="index">
 <h1>${escapeHtml(COURSE_TITLE)}</h1>
-<p class="lede">A course in twelve TypeScript notebooks, built on a small deep-learning library of its own. Every chart and number below came out of the last run of the notebooks.</p>
+<p class="lede">A course in twelve TypeScript notebooks, built on a small deep-learning library of its own. Every chart and number below came out of the last run of the notebooks.</p>${performance}
 <ol class="chapters">
 ${entries.map(renderEntry).join("\n")}
 </ol>
