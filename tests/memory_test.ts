@@ -309,7 +309,7 @@ Deno.test("errors: unknown backends list the registered ones; missing kernels ar
     assert.ok(report.missingKernels.includes("matmul"));
     assert.ok(report.missingKernels.includes("conv2d"));
     assert.ok(!report.missingKernels.includes("fill"));
-    assert.equal(report.missingKernels.length, 23 - 2);
+    assert.equal(report.missingKernels.length, 24 - 2);
     assertThrowsWith(
       () => runKernel("matmul", made, made, false, false),
       "kernel 'matmul' is not implemented on backend 'partial'",

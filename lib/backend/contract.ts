@@ -110,6 +110,20 @@ export interface Conv2dAttrs extends Window2d {
   readonly groups: number;
 }
 
+/** The constants of one {@link Kernels.adamUpdate}. */
+export interface AdamAttrs {
+  /** Learning rate η. */
+  readonly lr: number;
+  /** Decay β₁ of the first moment. */
+  readonly beta1: number;
+  /** Decay β₂ of the second moment. */
+  readonly beta2: number;
+  /** ε added to the root of the corrected second moment. */
+  readonly eps: number;
+  /** The parameter's step t, counting from 1, for the bias corrections 1 − βᵗ. */
+  readonly step: number;
+}
+
 /**
  * Every primitive a backend implements. Shapes in the comments use N batch, C channels, H×W space.
  * "Float" means float32 or float64; the output dtype equals the input dtype unless stated.
@@ -198,6 +212,21 @@ export interface Kernels {
   avgPool2d(x: TensorInfo, attrs: Window2d): KernelOutput;
   /** Spreads each `dy` element evenly over the in-bounds positions of its window. */
   avgPool2dBackprop(dy: TensorInfo, inputShape: readonly number[], attrs: Window2d): KernelOutput;
+
+  /**
+   * One fused Adam update of same-shape float tensors (one pass instead of a dozen elementwise
+   * kernels). Returns the new parameter, first and second moments `[θ', m', v']`, where
+   * m' = β₁·m + (1 − β₁)·g, v' = β₂·v + (1 − β₂)·g², and
+   * θ' = θ − η·(m' / (1 − β₁ᵗ)) / (√(v' / (1 − β₂ᵗ)) + ε), each operation rounded to the dtype as
+   * the unfused ops would round it.
+   */
+  adamUpdate(
+    param: TensorInfo,
+    grad: TensorInfo,
+    m: TensorInfo,
+    v: TensorInfo,
+    attrs: AdamAttrs,
+  ): [KernelOutput, KernelOutput, KernelOutput];
 }
 
 /** The name of a kernel. */
@@ -232,6 +261,7 @@ export const KERNEL_NAMES: readonly KernelName[] = Object.keys(
     maxPool2dBackprop: true,
     avgPool2d: true,
     avgPool2dBackprop: true,
+    adamUpdate: true,
   } satisfies Record<KernelName, true>,
 ) as KernelName[];
 

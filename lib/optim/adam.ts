@@ -4,8 +4,7 @@
  * @module
  */
 
-import { add, div, mul, sub } from "../ops/arithmetic.ts";
-import { sqrt, square } from "../ops/unary.ts";
+import { adamUpdate } from "../ops/optimizer_update.ts";
 import { zerosLike } from "../tensor/creation.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { FirstOrderOptimizer, type FirstOrderOptions, type ParamState } from "./first_order.ts";
@@ -44,16 +43,21 @@ export class Adam extends FirstOrderOptimizer {
     this.eps = nonNegative(this.owner, "eps", options.eps ?? 1e-8);
   }
 
-  /** One step of the rule in the class docs. */
+  /** One step of the rule in the class docs, as one fused kernel per parameter. */
   protected update(param: Tensor, grad: Tensor, state: ParamState): Tensor {
-    const { beta1: b1, beta2: b2, lr } = this;
     const m = this.buffer(state, "m", () => zerosLike(param));
     const v = this.buffer(state, "v", () => zerosLike(param));
-    m.assign(add(mul(m, b1), mul(grad, 1 - b1)));
-    v.assign(add(mul(v, b2), mul(square(grad), 1 - b2)));
-    const mHat = div(m, 1 - b1 ** state.step);
-    const vHat = div(v, 1 - b2 ** state.step);
-    return sub(param, mul(div(mHat, add(sqrt(vHat), this.eps)), lr));
+    const { beta1, beta2, eps, lr } = this;
+    const [next, m2, v2] = adamUpdate(param, grad, m, v, {
+      lr,
+      beta1,
+      beta2,
+      eps,
+      step: state.step,
+    });
+    m.assign(m2);
+    v.assign(v2);
+    return next;
   }
 }
 

@@ -17,6 +17,7 @@ import { binary, cast, clip, compare, copy, fill, leakyRelu, unary, where } from
 import { gather, scatterAdd } from "./gather.ts";
 import { matmul } from "./matmul.ts";
 import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from "./pool.ts";
+import { adamUpdate } from "./optimizer.ts";
 import { argReduce, reduce } from "./reduce.ts";
 import { cpuBackend } from "./storage.ts";
 import { fastKernels } from "../wasm/mod.ts";
@@ -48,6 +49,7 @@ export const referenceKernels: Kernels = {
   maxPool2dBackprop,
   avgPool2d,
   avgPool2dBackprop,
+  adamUpdate,
 };
 
 registerBackend("cpu", () => cpuBackend, { priority: 1 });

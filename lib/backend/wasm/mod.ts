@@ -8,9 +8,10 @@
 
 import type { Kernels } from "../contract.ts";
 import { fillKernels } from "./fill.ts";
+import { optimizerKernels } from "./optimizer.ts";
 
 export { activeThreads, threadCount, variant } from "./pool.ts";
 export { heap } from "./heap.ts";
 
 /** Every fast kernel, by contract name. */
-export const fastKernels: Partial<Kernels> = { ...fillKernels };
+export const fastKernels: Partial<Kernels> = { ...fillKernels, ...optimizerKernels };

@@ -6,6 +6,7 @@
  */
 
 import * as memory from "./generated/memory.ts";
+import * as optimizer from "./generated/optimizer.ts";
 
 /** One module's two builds, base64: plain SIMD, and relaxed SIMD (fused multiply-add). */
 export interface ModuleSource {
@@ -16,4 +17,4 @@ export interface ModuleSource {
 }
 
 /** The modules by name. Add a module here after adding its `assembly/` entry file. */
-export const MODULE_SOURCES: Readonly<Record<string, ModuleSource>> = { memory };
+export const MODULE_SOURCES: Readonly<Record<string, ModuleSource>> = { memory, optimizer };
