@@ -18,7 +18,7 @@ import {
   tidy,
 } from "../lib/mod.ts";
 import { heap, sizeClass } from "../lib/backend/wasm/heap.ts";
-import { activeThreads, runTasks, splitRange, wasm } from "../lib/backend/wasm/pool.ts";
+import { activeThreads, poolReady, runTasks, splitRange, wasm } from "../lib/backend/wasm/pool.ts";
 
 Deno.test("heap: four size classes per power of two, 64-byte aligned blocks reused by class", () => {
   assert.equal(sizeClass(1), 64);
@@ -121,10 +121,8 @@ Deno.test("heap: running out of memory says how much is live and what to do", ()
 });
 
 Deno.test("pool: many tasks over all threads write disjoint ranges exactly once", async () => {
-  // Workers start asynchronously; give them a moment so the job really is shared.
-  for (let i = 0; i < 50 && activeThreads() < navigator.hardwareConcurrency; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await poolReady; // so the job really is shared
+  assert.equal(activeThreads(), navigator.hardwareConcurrency);
   const n = 100_003;
   const address = heap.alloc(n * 4);
   const view = new Float32Array(heap.buffer, address, n);

@@ -24,6 +24,7 @@ import {
   type Tensor,
   tidy,
 } from "../../lib/mod.ts";
+import { activeThreads, poolReady, variant } from "../../lib/backend/wasm/mod.ts";
 import { gpuUnavailable, type Peer, type PeerOptions, type Step } from "./peer.ts";
 import { MLP_LAYERS, type Workload } from "./workloads.ts";
 
@@ -48,10 +49,15 @@ export function oursPeer(options: OursOptions): Peer {
         if (why) return why;
       }
       try {
+        await poolReady; // time the whole worker pool, not a pool still starting
         const r = await setBackend(options.backend);
         // A kernel the backend lacks shows up as "cannot" rows; the note says which up front.
         const missing = r.missingKernels.length ? r.missingKernels.join(", ") : "none";
-        report = [`${options.name}: backend "${r.name}", missing kernels: ${missing}`];
+        const how = r.name === "cpu"
+          ? `, WASM ${variant === "relaxed" ? "relaxed SIMD (fused multiply-add)" : "SIMD"} on ` +
+            `${activeThreads()} threads`
+          : "";
+        report = [`${options.name}: backend "${r.name}"${how}, missing kernels: ${missing}`];
       } catch (e) {
         return (e as Error).message;
       }

@@ -10,7 +10,7 @@ import type { Kernels } from "../contract.ts";
 import { fillKernels } from "./fill.ts";
 import { optimizerKernels } from "./optimizer.ts";
 
-export { activeThreads, threadCount, variant } from "./pool.ts";
+export { activeThreads, poolReady, threadCount, variant } from "./pool.ts";
 export { heap } from "./heap.ts";
 
 /** Every fast kernel, by contract name. */

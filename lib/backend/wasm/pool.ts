@@ -8,8 +8,8 @@
  * every task is done. Small ops should pass a single task; they then run on the calling thread with
  * no synchronisation at all.
  *
- * The thread count is `navigator.hardwareConcurrency`, or `FDL_THREADS` when set. The workers are
- * unreferenced, so they never keep a finished program alive.
+ * The thread count is `navigator.hardwareConcurrency`, or `FDL_THREADS` when set. Once started, the
+ * workers are unreferenced, so they never keep a finished program alive.
  *
  * @module
  */
@@ -65,6 +65,7 @@ const args = new Float64Array(heap.buffer, argsAddress, MAX_TASKS * MAX_ARGS);
 let generation = 0;
 let readyWorkers = 0;
 
+const starting: Promise<void>[] = [];
 for (let i = 1; i < threadCount(); i++) {
   const worker = new Worker(new URL("./worker.ts", import.meta.url));
   const setup: WorkerSetup = {
@@ -73,10 +74,24 @@ for (let i = 1; i < threadCount(); i++) {
     control: controlAddress,
     args: argsAddress,
   };
-  worker.once("message", () => readyWorkers++);
+  starting.push(
+    new Promise((resolve) =>
+      worker.once("message", () => {
+        readyWorkers++;
+        // Held until started (so awaiting poolReady keeps the program alive), never after.
+        worker.unref();
+        resolve();
+      })
+    ),
+  );
   worker.postMessage(setup);
-  worker.unref();
 }
+
+/**
+ * Resolves once every worker thread has started. Kernels never need to wait (until then they run on
+ * fewer threads); benchmarks wait so they time the whole pool.
+ */
+export const poolReady: Promise<void> = Promise.all(starting).then(() => undefined);
 
 /** Threads that take part in a job now: this one and the workers that finished starting. */
 export function activeThreads(): number {
