@@ -7,11 +7,20 @@
  */
 
 import type { Kernels } from "../contract.ts";
+import { convKernels } from "./conv.ts";
 import { fillKernels } from "./fill.ts";
+import { matmulKernels } from "./matmul.ts";
 import { optimizerKernels } from "./optimizer.ts";
+import { poolingKernels } from "./pooling.ts";
 
 export { activeThreads, poolReady, threadCount, variant } from "./pool.ts";
 export { heap } from "./heap.ts";
 
 /** Every fast kernel, by contract name. */
-export const fastKernels: Partial<Kernels> = { ...fillKernels, ...optimizerKernels };
+export const fastKernels: Partial<Kernels> = {
+  ...convKernels,
+  ...fillKernels,
+  ...matmulKernels,
+  ...optimizerKernels,
+  ...poolingKernels,
+};

@@ -5,8 +5,11 @@
  * @module
  */
 
+import * as conv from "./generated/conv.ts";
+import * as gemm from "./generated/gemm.ts";
 import * as memory from "./generated/memory.ts";
 import * as optimizer from "./generated/optimizer.ts";
+import * as pool from "./generated/pool.ts";
 
 /** One module's two builds, base64: plain SIMD, and relaxed SIMD (fused multiply-add). */
 export interface ModuleSource {
@@ -17,4 +20,10 @@ export interface ModuleSource {
 }
 
 /** The modules by name. Add a module here after adding its `assembly/` entry file. */
-export const MODULE_SOURCES: Readonly<Record<string, ModuleSource>> = { memory, optimizer };
+export const MODULE_SOURCES: Readonly<Record<string, ModuleSource>> = {
+  conv,
+  gemm,
+  memory,
+  pool,
+  optimizer,
+};
