@@ -2,7 +2,8 @@
  * `deno task bench`: races our library against TensorFlow.js (cpu, wasm, webgpu) on matmuls, convs
  * and two training steps, prints a table and writes `_build/bench.json` (issue 5).
  *
- * Usage: `deno task bench [--quick] [--only <substring>]... [--out <path>] [--software-gpu]`
+ * Usage: `deno task bench [--quick] [--only <substring>]... [--peer <substring>]... [--out <path>]
+ * [--software-gpu]`. Ratios need the tfjs-wasm peer in the run.
  *
  * @module
  */
@@ -23,7 +24,9 @@ if (import.meta.main) {
   }
   const report = await runBench({
     ...args,
-    peers: defaultPeers(),
+    peers: defaultPeers().filter((p) =>
+      args.peer.length === 0 || args.peer.some((s) => p.name.includes(s))
+    ),
     log: (line) => console.error(line),
   });
   await Deno.mkdir(dirname(args.out), { recursive: true });

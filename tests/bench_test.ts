@@ -118,6 +118,7 @@ Deno.test("bench: flags, and the median", () => {
   assert.deepEqual(parseArgs([]), {
     quick: false,
     only: [],
+    peer: [],
     out: "_build/bench.json",
     softwareGpu: false,
   });
@@ -131,8 +132,10 @@ Deno.test("bench: flags, and the median", () => {
       "--out",
       "x.json",
       "--software-gpu",
+      "--peer",
+      "wasm",
     ]),
-    { quick: true, only: ["matmul", "cnn"], out: "x.json", softwareGpu: true },
+    { quick: true, only: ["matmul", "cnn"], peer: ["wasm"], out: "x.json", softwareGpu: true },
   );
   assert.throws(() => parseArgs(["--fast"]), /unknown argument --fast/);
   assert.throws(() => parseArgs(["--only"]), /--only needs a value/);

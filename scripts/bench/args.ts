@@ -10,6 +10,8 @@ export interface BenchArgs {
   readonly quick: boolean;
   /** `--only <substring>` (repeatable): workloads whose name contains one of them. */
   readonly only: string[];
+  /** `--peer <substring>` (repeatable): peers whose name contains one of them (all when empty). */
+  readonly peer: string[];
   /** `--out <path>`: where the JSON goes (default `_build/bench.json`). */
   readonly out: string;
   /** `--software-gpu`: run WebGPU peers even on a software adapter. */
@@ -18,12 +20,13 @@ export interface BenchArgs {
 
 /** The usage line, shown on a bad flag. */
 export const USAGE =
-  "usage: deno task bench [--quick] [--only <substring>]... [--out <path>] [--software-gpu]";
+  "usage: deno task bench [--quick] [--only <substring>]... [--peer <substring>]... [--out <path>] " +
+  "[--software-gpu]";
 
 /** Parses `args`, throwing with the usage on anything unknown. */
 export function parseArgs(args: readonly string[]): BenchArgs {
   let quick = false, softwareGpu = false, out = "_build/bench.json";
-  const only: string[] = [];
+  const only: string[] = [], peer: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const value = () => {
@@ -34,8 +37,9 @@ export function parseArgs(args: readonly string[]): BenchArgs {
     if (a === "--quick") quick = true;
     else if (a === "--software-gpu") softwareGpu = true;
     else if (a === "--only") only.push(value());
+    else if (a === "--peer") peer.push(value());
     else if (a === "--out") out = value();
     else throw new Error(`unknown argument ${a}\n${USAGE}`);
   }
-  return { quick, only, out, softwareGpu };
+  return { quick, only, peer, out, softwareGpu };
 }
