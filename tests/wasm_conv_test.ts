@@ -11,6 +11,7 @@ import { assertClose, conv2d as conv2dOp, fromArray, Rng, slice, transpose } fro
 import type { Conv2dAttrs, KernelOutput, TensorInfo } from "../lib/backend/contract.ts";
 import type { CpuStorage } from "../lib/backend/cpu/storage.ts";
 import * as reference from "../lib/backend/cpu/conv.ts";
+import { heap } from "../lib/backend/wasm/heap.ts";
 import { convKernels } from "../lib/backend/wasm/conv.ts";
 import { poolReady } from "../lib/backend/wasm/pool.ts";
 import { assertCloseTf, tf, toTf } from "./helpers/tfjs.ts";
@@ -108,7 +109,10 @@ Deno.test("wasm conv: offset and transposed views, and float64, match the refere
   const wide = random([6, 3, 3, 2], 3);
   checkAll(slice(x, [1, 0, 0, 0], [3, 3, 9, 8]), w, a, "offset input", 4);
   checkAll(x, slice(wide, [1, 0, 0, 0], [5, 3, 3, 2]), a, "offset filter", 5);
+  // A strided view is copied once into a contiguous block (a counted gather) for the fast path.
+  const gathers = heap.copies().gathers;
   checkAll(transpose(x, [0, 1, 3, 2]), w, a, "transposed input", 6);
+  assert.ok(heap.copies().gathers > gathers, "the transposed input took the gather path");
   const x64 = random([2, 3, 9, 8], 7, "float64"), w64 = random([5, 3, 3, 2], 8, "float64");
   checkAll(x64, w64, a, "float64", 9);
   assert.equal(fast.conv2d(x64, w64, { ...a, kernel: [3, 2] }).storage.dtype, "float64");

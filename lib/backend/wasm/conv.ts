@@ -19,8 +19,9 @@
  */
 
 import type { Conv2dAttrs, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
-import { isContiguous, windowOutputSize } from "../../tensor/shape.ts";
+import { windowOutputSize } from "../../tensor/shape.ts";
 import { allocOutput, allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allContiguousFloat32, allFloat32, withContiguous } from "./contiguous.ts";
 import * as reference from "../cpu/conv.ts";
 import { gemm } from "./gemm.ts";
 import { heap } from "./heap.ts";
@@ -68,11 +69,6 @@ function geometryOf(
   const ow = dy ? dy[3] : windowOutputSize(w, kW, a.stride[1], pl, pr, a.dilation[1]);
   const og = o / a.groups;
   return { n, c, h, w, o, groups: a.groups, cg, og, kH, kW, oh, ow, p: oh * ow, k: cg * kH * kW };
-}
-
-/** Whether the WASM path takes these views: all float32 and row-major contiguous. */
-function fast(...views: TensorInfo[]): boolean {
-  return views.every((v) => v.dtype === "float32" && isContiguous(v.shape, v.strides));
 }
 
 /** Whether the convolution multiplies channels only: the input is its own column matrix. */
@@ -167,7 +163,8 @@ function relayout(
 
 /** y[n, o, oh, ow] = Σ_{c, kh, kw} x[n, g·Cg + c, ih, iw] · w[o, c, kh, kw]. */
 export function conv2d(x: TensorInfo, w: TensorInfo, a: Conv2dAttrs): KernelOutput {
-  if (!fast(x, w)) return reference.conv2d(x, w, a);
+  if (!allFloat32(x, w)) return reference.conv2d(x, w, a);
+  if (!allContiguousFloat32(x, w)) return withContiguous([x, w], ([cx, cw]) => conv2d(cx, cw, a));
   const g = geometryOf(x.shape, w.shape, a);
   const shape = [g.n, g.o, g.oh, g.ow];
   if (empty(g)) return allocOutput(shape, "float32").out;
@@ -236,7 +233,10 @@ export function conv2dBackpropInput(
   inputShape: readonly number[],
   a: Conv2dAttrs,
 ): KernelOutput {
-  if (!fast(dy, w)) return reference.conv2dBackpropInput(dy, w, inputShape, a);
+  if (!allFloat32(dy, w)) return reference.conv2dBackpropInput(dy, w, inputShape, a);
+  if (!allContiguousFloat32(dy, w)) {
+    return withContiguous([dy, w], ([cdy, cw]) => conv2dBackpropInput(cdy, cw, inputShape, a));
+  }
   const g = geometryOf(inputShape, w.shape, a, dy.shape);
   if (empty(g)) return allocOutput(inputShape, "float32").out;
   const { out, values } = allocUninitialized(inputShape, "float32");
@@ -304,7 +304,10 @@ export function conv2dBackpropFilter(
   filterShape: readonly number[],
   a: Conv2dAttrs,
 ): KernelOutput {
-  if (!fast(x, dy)) return reference.conv2dBackpropFilter(x, dy, filterShape, a);
+  if (!allFloat32(x, dy)) return reference.conv2dBackpropFilter(x, dy, filterShape, a);
+  if (!allContiguousFloat32(x, dy)) {
+    return withContiguous([x, dy], ([cx, cdy]) => conv2dBackpropFilter(cx, cdy, filterShape, a));
+  }
   const g = geometryOf(x.shape, filterShape, a, dy.shape);
   if (empty(g)) return allocOutput(filterShape, "float32").out;
   const { out, values } = allocUninitialized(filterShape, "float32");

@@ -7,19 +7,15 @@
  */
 
 import type { KernelOutput, Kernels, TensorInfo, Window2d } from "../contract.ts";
-import { isContiguous, windowOutputSize } from "../../tensor/shape.ts";
+import { windowOutputSize } from "../../tensor/shape.ts";
 import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allContiguousFloat32, allFloat32, withContiguous } from "./contiguous.ts";
 import * as reference from "../cpu/pool.ts";
 import { heap } from "./heap.ts";
 import { runTasks, splitRange } from "./pool.ts";
 
 /** Below this many window taps in all, a pooling runs on the calling thread. */
 const PARALLEL_TAPS = 1 << 18;
-
-/** Whether the WASM kernels take this view: float32, row-major contiguous. */
-function fast(x: TensorInfo): boolean {
-  return x.dtype === "float32" && isContiguous(x.shape, x.strides);
-}
 
 /** Byte address of a view's first element. */
 function addressOf(x: TensorInfo): number {
@@ -73,7 +69,8 @@ function runPlanes(
 
 /** Max over each window; padded positions never win. */
 export function maxPool2d(x: TensorInfo, a: Window2d): KernelOutput {
-  if (!fast(x)) return reference.maxPool2d(x, a);
+  if (!allFloat32(x)) return reference.maxPool2d(x, a);
+  if (!allContiguousFloat32(x)) return withContiguous([x], ([cx]) => maxPool2d(cx, a));
   const [oh, ow] = outputSize(x.shape, a);
   const { out, values } = allocUninitialized([x.shape[0], x.shape[1], oh, ow], "float32");
   runPlanes("maxpool_f32", x.shape, a, [addressOf(x), values.byteOffset]);
@@ -82,7 +79,10 @@ export function maxPool2d(x: TensorInfo, a: Window2d): KernelOutput {
 
 /** Routes each gradient to its window's first maximum. */
 export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, a: Window2d): KernelOutput {
-  if (!fast(x) || !fast(dy)) return reference.maxPool2dBackprop(dy, x, a);
+  if (!allFloat32(x, dy)) return reference.maxPool2dBackprop(dy, x, a);
+  if (!allContiguousFloat32(x) || !allContiguousFloat32(dy)) {
+    return withContiguous([dy, x], ([cdy, cx]) => maxPool2dBackprop(cdy, cx, a));
+  }
   const { out, values } = allocUninitialized(x.shape, "float32");
   runPlanes("maxpool_backprop_f32", x.shape, a, [addressOf(dy), addressOf(x), values.byteOffset]);
   return out;
@@ -90,7 +90,8 @@ export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, a: Window2d): K
 
 /** Mean over the in-bounds positions of each window. */
 export function avgPool2d(x: TensorInfo, a: Window2d): KernelOutput {
-  if (!fast(x)) return reference.avgPool2d(x, a);
+  if (!allFloat32(x)) return reference.avgPool2d(x, a);
+  if (!allContiguousFloat32(x)) return withContiguous([x], ([cx]) => avgPool2d(cx, a));
   const [oh, ow] = outputSize(x.shape, a);
   const { out, values } = allocUninitialized([x.shape[0], x.shape[1], oh, ow], "float32");
   runPlanes("avgpool_f32", x.shape, a, [addressOf(x), values.byteOffset]);
@@ -103,7 +104,10 @@ export function avgPool2dBackprop(
   inputShape: readonly number[],
   a: Window2d,
 ): KernelOutput {
-  if (!fast(dy)) return reference.avgPool2dBackprop(dy, inputShape, a);
+  if (!allFloat32(dy)) return reference.avgPool2dBackprop(dy, inputShape, a);
+  if (!allContiguousFloat32(dy)) {
+    return withContiguous([dy], ([cdy]) => avgPool2dBackprop(cdy, inputShape, a));
+  }
   const { out, values } = allocUninitialized(inputShape, "float32");
   runPlanes("avgpool_backprop_f32", inputShape, a, [addressOf(dy), values.byteOffset]);
   return out;
