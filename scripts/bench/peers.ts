@@ -14,6 +14,8 @@ export function defaultPeers(): Peer[] {
   return [
     oursPeer({ name: "ours cpu", backend: "cpu" }),
     oursPeer({ name: "ours cpu (reference)", backend: "cpu-reference" }),
+    // Until the library has a webgpu backend (issue 6) its rows say so, as "cannot".
+    oursPeer({ name: "ours webgpu", backend: "webgpu", gpu: true }),
     tfjsPeer("cpu"),
     tfjsPeer("wasm"),
     tfjsPeer("webgpu"),
