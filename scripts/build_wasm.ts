@@ -60,8 +60,9 @@ async function compile(name: string, features: string): Promise<Uint8Array> {
           return null;
         }
       },
-      writeFile: (_file: string, contents: Uint8Array) => {
-        binary = contents;
+      writeFile: (_file: string, contents: string | Uint8Array) => {
+        // Only the binary is asked for (no text format), so contents are bytes.
+        if (typeof contents !== "string") binary = contents;
       },
       listFiles: () => [],
       stderr: { write: (s: string) => (errors += s) },

@@ -6,10 +6,12 @@
  */
 
 import * as conv from "./generated/conv.ts";
+import * as elementwise from "./generated/elementwise.ts";
 import * as gemm from "./generated/gemm.ts";
 import * as memory from "./generated/memory.ts";
 import * as optimizer from "./generated/optimizer.ts";
 import * as pool from "./generated/pool.ts";
+import * as reduce from "./generated/reduce.ts";
 
 /** One module's two builds, base64: plain SIMD, and relaxed SIMD (fused multiply-add). */
 export interface ModuleSource {
@@ -22,8 +24,10 @@ export interface ModuleSource {
 /** The modules by name. Add a module here after adding its `assembly/` entry file. */
 export const MODULE_SOURCES: Readonly<Record<string, ModuleSource>> = {
   conv,
+  elementwise,
   gemm,
   memory,
   pool,
   optimizer,
+  reduce,
 };
