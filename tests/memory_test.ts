@@ -316,7 +316,10 @@ Deno.test("errors: unknown backends list the registered ones; missing kernels ar
       "setBackend('cpu')",
     );
     assertThrowsWith(() => made.add(1), "lives on backend 'cpu'", "active backend is 'partial'");
-    await assertRejectsWith(() => setBackend("nope"), "registered backends: cpu, cpu-reference, partial");
+    await assertRejectsWith(
+      () => setBackend("nope"),
+      "registered backends: cpu, cpu-reference, partial",
+    );
   } finally {
     await setBackend("cpu");
   }

@@ -6,8 +6,8 @@
 
 import assert from "node:assert/strict";
 import {
-  add,
   adamUpdate,
+  add,
   assertThrowsWith,
   div,
   mul,
