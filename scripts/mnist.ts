@@ -8,6 +8,7 @@
  * deno run -A scripts/mnist.ts                       # both models
  * deno run -A scripts/mnist.ts --model mlp --epochs 3
  * deno run -A scripts/mnist.ts --json results.json   # also write the results as JSON
+ * deno run -A scripts/mnist.ts --backend cpu-reference  # the same run on the reference kernels
  * ```
  *
  * Each model's epochs, test accuracy per epoch, and the live-tensor count at each epoch's end go
@@ -31,6 +32,7 @@ import {
   rescale,
   seed,
   Sequential,
+  setBackend,
 } from "../lib/mod.ts";
 
 /** How one model is built and trained. */
@@ -83,8 +85,10 @@ const args = parseArgs({
     model: { type: "string", default: "both" },
     epochs: { type: "string" },
     json: { type: "string" },
+    backend: { type: "string", default: "cpu" },
   },
 });
+await setBackend(args.values.backend!);
 const names = args.values.model === "both" ? Object.keys(RECIPES) : [args.values.model!];
 for (const name of names) {
   if (!(name in RECIPES)) {
