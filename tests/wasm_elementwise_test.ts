@@ -14,7 +14,8 @@ import type { KernelOutput, TensorInfo, UnaryKernelName } from "../lib/backend/c
 import type { DType } from "../lib/tensor/dtype.ts";
 import type { CpuStorage } from "../lib/backend/cpu/storage.ts";
 import * as reference from "../lib/backend/cpu/elementwise.ts";
-import { collapse, elementwiseKernels } from "../lib/backend/wasm/elementwise.ts";
+import { elementwiseKernels } from "../lib/backend/wasm/elementwise.ts";
+import { collapse } from "../lib/tensor/layout.ts";
 import { poolReady } from "../lib/backend/wasm/pool.ts";
 import { tf } from "./helpers/tfjs.ts";
 

@@ -20,6 +20,7 @@ import type {
   UnaryKernelName,
 } from "../contract.ts";
 import type { DType } from "../../tensor/dtype.ts";
+import { collapse, type Walk } from "../../tensor/layout.ts";
 import { isContiguous, sizeOf } from "../../tensor/shape.ts";
 import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
 import * as reference from "../cpu/elementwise.ts";
@@ -62,36 +63,6 @@ const BINARY_CODES: Partial<Record<BinaryKernelName | CompareKernelName, number>
   greater: 10,
   greaterEqual: 11,
 };
-
-/** A walk over an output shape: collapsed dimensions and each operand's strides over them. */
-export interface Walk {
-  /** Collapsed extents, outermost first (at least one). */
-  readonly shape: number[];
-  /** Per operand, its element strides over {@link Walk.shape}. */
-  readonly strides: number[][];
-}
-
-/**
- * Collapses `shape` for operands with `strides` (one list per operand): size-1 dimensions are
- * dropped and a dimension merges into the one inside it when every operand's stride over it is the
- * inner stride times the inner extent.
- */
-export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): Walk {
-  const dims: number[] = [];
-  const out: number[][] = strides.map(() => []);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] === 1) continue;
-    const last = dims.length - 1;
-    if (last >= 0 && strides.every((s, k) => s[d] === out[k][0] * dims[0])) {
-      dims[0] *= shape[d];
-      continue;
-    }
-    dims.unshift(shape[d]);
-    strides.forEach((s, k) => out[k].unshift(s[d]));
-  }
-  if (dims.length === 0) return { shape: [1], strides: strides.map(() => [0]) };
-  return { shape: dims, strides: out };
-}
 
 /** `walk` padded with outer dimensions of extent 1 to `rank` dimensions. */
 function padded(walk: Walk, rank: number): Walk {
