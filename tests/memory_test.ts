@@ -287,12 +287,12 @@ Deno.test("errors: ops and reads on a disposed tensor say it was disposed", asyn
 
 Deno.test("errors: unknown backends list the registered ones; missing kernels are reported", async () => {
   assert.equal(backendName(), "cpu");
-  assert.deepEqual(listBackends(), ["cpu", "cpu-reference"]);
+  assert.deepEqual(listBackends(), ["webgpu", "cpu", "cpu-reference"]);
   await assertRejectsWith(() => setBackend("tpu"), "no backend named 'tpu'", "cpu");
   assertThrowsWith(
     () => missingKernels("tpu"),
     "no backend named 'tpu'",
-    "registered backends: cpu, cpu-reference",
+    "registered backends: webgpu, cpu, cpu-reference",
   );
   assert.deepEqual(missingKernels("cpu"), []);
   assert.deepEqual(missingKernels("cpu-reference"), []);
@@ -300,7 +300,7 @@ Deno.test("errors: unknown backends list the registered ones; missing kernels ar
   // A partial backend (the CPU's storage, only two kernels), as a new backend starts out.
   registerBackend("partial", () => ({ ...cpuBackend, name: "partial" }), { priority: -1 });
   registerKernels("partial", { fill: referenceKernels.fill, copy: referenceKernels.copy });
-  assert.deepEqual(listBackends(), ["cpu", "cpu-reference", "partial"]);
+  assert.deepEqual(listBackends(), ["webgpu", "cpu", "cpu-reference", "partial"]);
   const made = zeros([2, 2]);
   try {
     const report = await setBackend("partial");
@@ -318,7 +318,7 @@ Deno.test("errors: unknown backends list the registered ones; missing kernels ar
     assertThrowsWith(() => made.add(1), "lives on backend 'cpu'", "active backend is 'partial'");
     await assertRejectsWith(
       () => setBackend("nope"),
-      "registered backends: cpu, cpu-reference, partial",
+      "registered backends: webgpu, cpu, cpu-reference, partial",
     );
   } finally {
     await setBackend("cpu");

@@ -21,3 +21,4 @@ export {
   setBackend,
 } from "./registry.ts";
 export { referenceKernels } from "./cpu/mod.ts";
+import "./webgpu/mod.ts";

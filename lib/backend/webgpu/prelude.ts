@@ -1,0 +1,41 @@
+/**
+ * WGSL every kernel starts with: the parameter block and the helpers that read it, the linear
+ * invocation index of a (possibly 2-D) grid, and strided view addressing.
+ *
+ * Parameters are 64 u32 words per dispatch (`command_batch.ts`); floats travel as their bits.
+ * A view is described by words `[offset, stride₀, …, stride₇]` over an output shape of up to
+ * {@link MAX_RANK} dimensions, so any view (transposed, sliced, broadcast with stride 0) is read in
+ * place.
+ *
+ * @module
+ */
+
+/** The most dimensions a kernel's view addressing handles (after collapsing). */
+export const MAX_RANK = 8;
+
+/** The prelude's WGSL. */
+export const WGSL_PRELUDE = `
+@group(0) @binding(0) var<uniform> params: array<vec4<u32>, 16>;
+
+fn word(i: u32) -> u32 { return params[i / 4u][i % 4u]; }
+fn fword(i: u32) -> f32 { return bitcast<f32>(word(i)); }
+fn iword(i: u32) -> i32 { return bitcast<i32>(word(i)); }
+
+// The invocation's index in a grid that may wrap into y past the per-dimension workgroup limit.
+fn linearId(gid: vec3u, groups: vec3u, size: u32) -> u32 {
+  return gid.y * groups.x * size + gid.x;
+}
+
+// The element offset, in its buffer, of element i (row-major) of a view over the shape at words
+// shapeAt.. (rank dims) whose offset and strides are at words viewAt, viewAt + 1, ...
+fn viewOffset(i: u32, shapeAt: u32, rank: u32, viewAt: u32) -> u32 {
+  var rest = i;
+  var at = word(viewAt);
+  for (var d = i32(rank) - 1; d >= 0; d--) {
+    let n = word(shapeAt + u32(d));
+    at += (rest % n) * word(viewAt + 1u + u32(d));
+    rest /= n;
+  }
+  return at;
+}
+`;
