@@ -21,4 +21,4 @@ export {
   setBackend,
 } from "./registry.ts";
 export { referenceKernels } from "./cpu/mod.ts";
-import "./webgpu/mod.ts";
+export { useBestBackend } from "./webgpu/mod.ts";

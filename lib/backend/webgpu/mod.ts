@@ -13,6 +13,7 @@ import { requestGpu } from "./device.ts";
 import { elementwiseKernels } from "./elementwise.ts";
 import { startRuntime } from "./runtime.ts";
 
+export { useBestBackend } from "./auto.ts";
 export { gpuRuntime } from "./runtime.ts";
 
 registerBackend("webgpu", async () => startRuntime(await requestGpu()).backend(), {
