@@ -154,6 +154,7 @@ Deno.test("webgpu errors: synchronous reads and float64 say what to do", async (
     assertThrowsWith(() => t.toArray(), "asynchronous");
     assertThrowsWith(() => tensor([1, 2], { dtype: "float64" }), "float64", "cpu backend");
     assert.deepEqual(Array.from(await t.data()), [1, 2, 3]);
+    assert.deepEqual(Array.from(await tensor([]).add(1).data()), [], "an empty tensor uploads");
     await assertRejectsWith(async () => await setBackend("nope"), "no backend named 'nope'");
     t.dispose();
   } finally {

@@ -93,7 +93,8 @@ export class GpuRuntime {
         // because writeBuffer runs ahead of anything not yet submitted.
         batch.submit();
         const host = dtype === "int32" ? Int32Array.from(values) : Float32Array.from(values);
-        gpu.device.queue.writeBuffer(buffer, 0, host);
+        // An empty write makes Deno 2.9.6 panic (ext/webgpu/queue.rs), and there is nothing to write.
+        if (host.length > 0) gpu.device.queue.writeBuffer(buffer, 0, host);
         return new GpuStorage(dtype, values.length, buffer);
       },
       async read(storage: Storage): Promise<TypedArray> {
