@@ -57,3 +57,18 @@ Deno.test("webgpu: without navigator.gpu, setBackend says to use the cpu", async
   assert.match(r.text, /WebGPU is not available/);
   assert.match(r.text, /setBackend\('cpu'\)/);
 });
+
+Deno.test("webgpu: a kernel that fails validation is reported at the next read", async () => {
+  const r = await child(`
+    import { setBackend, tensor } from "LIB";
+    import { gpuRuntime } from "RUNTIME";
+    await setBackend("webgpu");
+    const t = tensor([1, 2, 3]);
+    const rt = gpuRuntime();
+    rt.run("this is not WGSL", [], [], 1);
+    try { await t.data(); console.log("no error"); } catch (e) { console.log(e.message); }
+  `);
+  assert.ok(r.ok, r.text);
+  assert.match(r.text, /a webgpu kernel failed/);
+  assert.match(r.text, /library bug/);
+});

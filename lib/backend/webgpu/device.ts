@@ -18,6 +18,8 @@ export interface Gpu {
   readonly fallback: boolean;
   /** Why the device was lost, once it has been; null while it works. */
   lostReason: string | null;
+  /** The first validation or internal error the device reported (a kernel bug); null if none. */
+  firstError: string | null;
 }
 
 /** Whether `adapter` is a software fallback (Deno reports it on `info`, older runtimes on the adapter). */
@@ -73,7 +75,12 @@ export async function requestGpu(): Promise<Gpu> {
     adapterName: adapterName(adapter),
     fallback: isFallbackAdapter(adapter),
     lostReason: null,
+    firstError: null,
   };
+  // A shader that does not compile or a bad binding would otherwise just leave zeros behind.
+  device.addEventListener("uncapturederror", (event) => {
+    made.firstError ??= (event as GPUUncapturedErrorEvent).error.message;
+  });
   device.lost.then((info) => {
     made.lostReason = info.message || info.reason || "unknown reason";
   });
@@ -86,6 +93,12 @@ export async function requestGpu(): Promise<Gpu> {
  * @param op what was being attempted, for the message
  */
 export function assertAlive(gpu: Gpu, op: string): void {
+  if (gpu.firstError !== null) {
+    throw new Error(
+      `${op}: a webgpu kernel failed (${gpu.firstError}); results since then are wrong. This is a ` +
+        `library bug: please report it. ${FALL_BACK}.`,
+    );
+  }
   if (gpu.lostReason === null) return;
   throw new Error(
     `${op}: the GPU device was lost (${gpu.lostReason}), and the tensors on it with it. ` +

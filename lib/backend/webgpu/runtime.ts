@@ -113,6 +113,7 @@ export class GpuRuntime {
           assertAlive(gpu, "read");
           throw e;
         }
+        assertAlive(gpu, "read"); // a kernel that failed validation wrote nothing: say so
         const out = allocArray(s.dtype, s.length);
         const raw = staging.getMappedRange(0, bytes);
         out.set(
