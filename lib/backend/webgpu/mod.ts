@@ -10,7 +10,13 @@
 
 import { registerBackend, registerKernels } from "../registry.ts";
 import { requestGpu } from "./device.ts";
+import { convKernels } from "./conv.ts";
 import { elementwiseKernels } from "./elementwise.ts";
+import { indexingKernels } from "./indexing.ts";
+import { matmulKernels } from "./matmul.ts";
+import { optimizerKernels } from "./optimizer.ts";
+import { poolKernels } from "./pool.ts";
+import { reduceKernels } from "./reduce.ts";
 import { startRuntime } from "./runtime.ts";
 
 export { useBestBackend } from "./auto.ts";
@@ -20,4 +26,12 @@ registerBackend("webgpu", async () => startRuntime(await requestGpu()).backend()
   needsSetup: true,
   priority: 2,
 });
-registerKernels("webgpu", { ...elementwiseKernels });
+registerKernels("webgpu", {
+  ...elementwiseKernels,
+  ...indexingKernels,
+  ...optimizerKernels,
+  ...reduceKernels,
+  ...poolKernels,
+  ...matmulKernels,
+  ...convKernels,
+});
