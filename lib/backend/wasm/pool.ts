@@ -28,6 +28,7 @@ import {
   CONTROL_WORDS,
   DONE,
   drainTasks,
+  EXIT,
   FAILED,
   FUNCTION,
   MAX_ARGS,
@@ -86,6 +87,13 @@ for (let i = 1; i < threadCount(); i++) {
   );
   worker.postMessage(setup);
 }
+
+// At exit, wake the workers and let them end before the runtime tears the shared memory down.
+globalThis.addEventListener("unload", () => {
+  Atomics.store(control, EXIT, 1);
+  Atomics.add(control, TICKET, 0x1000000); // a new generation: every sleeper's ticket is stale
+  Atomics.notify(control, TICKET);
+});
 
 /**
  * Resolves once every worker thread has started. Kernels never need to wait (until then they run on

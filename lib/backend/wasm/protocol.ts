@@ -11,8 +11,8 @@
  * @module
  */
 
-/** Int32 slots of the control block. */
-export const TICKET = 0, DONE = 1, FUNCTION = 2, ARG_COUNT = 3, FAILED = 4;
+/** Int32 slots of the control block. EXIT set to 1 tells the workers to end. */
+export const TICKET = 0, DONE = 1, FUNCTION = 2, ARG_COUNT = 3, FAILED = 4, EXIT = 5;
 /** Int32 words the slots above occupy (padded to a cache line). */
 export const CONTROL_WORDS = 16;
 /** The most tasks one job may have (12 bits). */

@@ -10,6 +10,7 @@ import { functionTable, instantiateAll, type SimdVariant } from "./instantiate.t
 import {
   CONTROL_WORDS,
   drainTasks,
+  EXIT,
   MAX_ARGS,
   MAX_TASKS,
   TICKET,
@@ -35,10 +36,12 @@ parentPort!.once("message", (setup: WorkerSetup) => {
   const control = new Int32Array(buffer, setup.control, CONTROL_WORDS);
   const args = new Float64Array(buffer, setup.args, MAX_TASKS * MAX_ARGS);
   parentPort!.postMessage("ready");
-  for (;;) {
+  while (Atomics.load(control, EXIT) === 0) {
     drainTasks(control, args, table);
     const t = Atomics.load(control, TICKET);
     if (ticketNext(t) < ticketCount(t)) continue; // a job arrived while we were draining
-    Atomics.wait(control, TICKET, t); // sleep until the ticket changes
+    Atomics.wait(control, TICKET, t); // sleep until the ticket changes (or the exit call)
   }
+  // Returning ends the thread, so the program's teardown never frees memory it still uses.
+  parentPort!.close();
 });

@@ -147,6 +147,8 @@ let current: GpuRuntime | null = null;
 /** Makes the runtime for a new device (called by the backend's factory). */
 export function startRuntime(gpu: Gpu): GpuRuntime {
   current = new GpuRuntime(gpu);
+  // Release the device while the program can still do so in order, not in the runtime's teardown.
+  globalThis.addEventListener("unload", () => gpu.device.destroy());
   return current;
 }
 
