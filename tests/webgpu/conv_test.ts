@@ -13,8 +13,8 @@ import {
   type ConvTranspose2dOptions,
   grads,
   Rng,
-} from "../lib/mod.ts";
-import { assertSameOnGpu, type HostTensor } from "./helpers/webgpu.ts";
+} from "../../lib/mod.ts";
+import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
 const rng = new Rng(5);
 const host = (shape: number[]): HostTensor => ({

@@ -40,9 +40,9 @@ import {
   tidy,
   where,
   zeros,
-} from "../lib/mod.ts";
-import { gpuRuntime } from "../lib/backend/webgpu/mod.ts";
-import { assertSameOnGpu, type HostTensor } from "./helpers/webgpu.ts";
+} from "../../lib/mod.ts";
+import { gpuRuntime } from "../../lib/backend/webgpu/mod.ts";
+import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
 const rng = new Rng(7);
 /** Random values with the special ones mixed in. */

@@ -4,8 +4,8 @@
  * transposed, sliced, batched and broadcast operands (batch stride 0), vectors, and the gradients.
  */
 
-import { grads, matmul, Rng, type Tensor } from "../lib/mod.ts";
-import { assertSameOnGpu, type HostTensor } from "./helpers/webgpu.ts";
+import { grads, matmul, Rng, type Tensor } from "../../lib/mod.ts";
+import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
 const rng = new Rng(11);
 const host = (shape: number[]): HostTensor => ({

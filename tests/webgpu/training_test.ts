@@ -19,8 +19,8 @@ import {
   type Tensor,
   tensor,
   tidy,
-} from "../lib/mod.ts";
-import { gpuRuntime } from "../lib/backend/webgpu/mod.ts";
+} from "../../lib/mod.ts";
+import { gpuRuntime } from "../../lib/backend/webgpu/mod.ts";
 
 const BATCH = 64;
 const mnist = await loadMnist("train");

@@ -4,16 +4,16 @@
  */
 
 import assert from "node:assert/strict";
-import { backendName, useBestBackend } from "../lib/mod.ts";
-import { isFallbackAdapter } from "../lib/backend/webgpu/device.ts";
+import { backendName, useBestBackend } from "../../lib/mod.ts";
+import { isFallbackAdapter } from "../../lib/backend/webgpu/device.ts";
 
 /**
  * Runs `code` in a child process, with LIB standing for the library's entry and RUNTIME for the
  * webgpu runtime module; returns whether it succeeded and its output.
  */
 async function child(code: string): Promise<{ ok: boolean; text: string }> {
-  const lib = new URL("../lib/mod.ts", import.meta.url).href;
-  const runtime = new URL("../lib/backend/webgpu/runtime.ts", import.meta.url).href;
+  const lib = new URL("../../lib/mod.ts", import.meta.url).href;
+  const runtime = new URL("../../lib/backend/webgpu/runtime.ts", import.meta.url).href;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["eval", code.replaceAll("LIB", lib).replaceAll("RUNTIME", runtime)],
     stdout: "piped",

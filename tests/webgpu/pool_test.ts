@@ -14,12 +14,12 @@ import {
   Rng,
   type Tensor,
   zeros,
-} from "../lib/mod.ts";
-import type { Window2d } from "../lib/backend/contract.ts";
-import { runKernel } from "../lib/backend/registry.ts";
-import { fromKernel } from "../lib/ops/convert.ts";
-import "../lib/backend/webgpu/mod.ts";
-import { assertSameOnGpu, type HostTensor } from "./helpers/webgpu.ts";
+} from "../../lib/mod.ts";
+import type { Window2d } from "../../lib/backend/contract.ts";
+import { runKernel } from "../../lib/backend/registry.ts";
+import { fromKernel } from "../../lib/ops/convert.ts";
+import "../../lib/backend/webgpu/mod.ts";
+import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
 const rng = new Rng(5);
 const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);

@@ -5,10 +5,10 @@
  * results agree to a few float32 ulps.
  */
 
-import { adamUpdate, Rng, type Tensor } from "../lib/mod.ts";
-import { Adam } from "../lib/optim/mod.ts";
-import "../lib/backend/webgpu/mod.ts";
-import { assertSameOnGpu, type HostTensor } from "./helpers/webgpu.ts";
+import { adamUpdate, Rng, type Tensor } from "../../lib/mod.ts";
+import { Adam } from "../../lib/optim/mod.ts";
+import "../../lib/backend/webgpu/mod.ts";
+import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
 const rng = new Rng(5);
 const host = (shape: number[], positive = false): HostTensor => ({

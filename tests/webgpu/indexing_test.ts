@@ -21,10 +21,10 @@ import {
   stack,
   type Tensor,
   tensor,
-} from "../lib/mod.ts";
-import { missingKernels } from "../lib/backend/registry.ts";
-import "../lib/backend/webgpu/mod.ts";
-import { assertSameOnGpu, type HostTensor } from "./helpers/webgpu.ts";
+} from "../../lib/mod.ts";
+import { missingKernels } from "../../lib/backend/registry.ts";
+import "../../lib/backend/webgpu/mod.ts";
+import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
 const rng = new Rng(11);
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);

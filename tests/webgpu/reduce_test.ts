@@ -25,10 +25,10 @@ import {
   type Tensor,
   tensor,
   variance,
-} from "../lib/mod.ts";
-import { missingKernels } from "../lib/backend/registry.ts";
-import { gpuRuntime } from "../lib/backend/webgpu/mod.ts";
-import { assertSameOnGpu, type HostTensor } from "./helpers/webgpu.ts";
+} from "../../lib/mod.ts";
+import { missingKernels } from "../../lib/backend/registry.ts";
+import { gpuRuntime } from "../../lib/backend/webgpu/mod.ts";
+import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
 const rng = new Rng(11);
 const count = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
