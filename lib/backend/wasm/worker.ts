@@ -42,6 +42,6 @@ parentPort!.once("message", (setup: WorkerSetup) => {
     if (ticketNext(t) < ticketCount(t)) continue; // a job arrived while we were draining
     Atomics.wait(control, TICKET, t); // sleep until the ticket changes (or the exit call)
   }
-  // Returning ends the thread, so the program's teardown never frees memory it still uses.
-  parentPort!.close();
+  // Returning leaves the thread nothing to run, so it ends before the program tears down the
+  // memory it shares.
 });
