@@ -8,6 +8,16 @@ import type { AdamAttrs, KernelOutput, TensorInfo } from "../contract.ts";
 import { allocUninitialized, contiguousValues } from "./storage.ts";
 
 /**
+ * The constants of an Adam step in the order the fused kernels take them:
+ * [β₁, 1 − β₁, β₂, 1 − β₂, 1 − β₁ᵗ, 1 − β₂ᵗ, ε, η], each computed in float64. The unfused ops meet
+ * them as float32 scalars, so every kernel rounds each once to its dtype.
+ */
+export function adamConstants(attrs: AdamAttrs): number[] {
+  const { lr, beta1, beta2, eps, step } = attrs;
+  return [beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1 ** step, 1 - beta2 ** step, eps, lr];
+}
+
+/**
  * Adam, element by element, rounding after every operation exactly where the unfused ops would
  * (`Math.fround` for float32), so the fused step agrees with the step built from single ops.
  */
@@ -19,11 +29,7 @@ export function adamUpdate(
   attrs: AdamAttrs,
 ): [KernelOutput, KernelOutput, KernelOutput] {
   const round = param.dtype === "float32" ? Math.fround : (x: number) => x;
-  const { lr, beta1, beta2, eps, step } = attrs;
-  // The constants enter as float32 scalars in the unfused ops, so they are rounded too.
-  const b1 = round(beta1), c1 = round(1 - beta1), b2 = round(beta2), c2 = round(1 - beta2);
-  const d1 = round(1 - beta1 ** step), d2 = round(1 - beta2 ** step);
-  const e = round(eps), rate = round(lr);
+  const [b1, c1, b2, c2, d1, d2, e, rate] = adamConstants(attrs).map(round);
   const p = contiguousValues(param), g = contiguousValues(grad);
   const m0 = contiguousValues(m), v0 = contiguousValues(v);
   const outP = allocUninitialized(param.shape, param.dtype);

@@ -7,7 +7,7 @@
 import type { AdamAttrs, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import { isContiguous, sizeOf } from "../../tensor/shape.ts";
 import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
-import { adamUpdate as referenceAdam } from "../cpu/optimizer.ts";
+import { adamConstants, adamUpdate as referenceAdam } from "../cpu/optimizer.ts";
 import { runTasks, splitRange } from "./pool.ts";
 
 /** Below this many elements an update stays on the calling thread. */
@@ -32,9 +32,8 @@ export function adamUpdate(
   const outs = [0, 1, 2].map(() => allocUninitialized(param.shape, "float32"));
   const [p, g, m0, v0] = inputs.map(addressOf);
   const [outP, outM, outV] = outs.map((o) => o.values.byteOffset);
-  const { lr, beta1, beta2, eps, step } = attrs;
   // Float32 arguments round these exactly as the reference rounds them with Math.fround.
-  const constants = [beta1, 1 - beta1, beta2, 1 - beta2, 1 - beta1 ** step, 1 - beta2 ** step];
+  const constants = adamConstants(attrs);
   const ranges = n < PARALLEL_ELEMENTS ? [[0, n]] : splitRange(n, PARALLEL_ELEMENTS / 4, 16);
   runTasks(
     "optimizer",
@@ -42,7 +41,7 @@ export function adamUpdate(
     ranges.map(([s, e]) => {
       const at = 4 * s;
       return [p + at, g + at, m0 + at, v0 + at, outP + at, outM + at, outV + at, e - s];
-    }).map((args) => [...args, ...constants, eps, lr]),
+    }).map((args) => [...args, ...constants]),
   );
   return [outs[0].out, outs[1].out, outs[2].out];
 }

@@ -10,6 +10,7 @@
 
 import type { AdamAttrs, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import { sizeOf } from "../../tensor/shape.ts";
+import { adamConstants } from "../cpu/optimizer.ts";
 import { floatBits } from "./command_batch.ts";
 import { gpuRuntime, WORKGROUP } from "./runtime.ts";
 import { bufferOf } from "./storage.ts";
@@ -56,18 +57,8 @@ export function adamUpdate(
 ): [KernelOutput, KernelOutput, KernelOutput] {
   const rt = gpuRuntime();
   const outs = [0, 1, 2].map(() => rt.output(param.shape, param.dtype, "adamUpdate"));
-  const { lr, beta1, beta2, eps, step } = attrs;
-  // The same constants as the reference: computed in float64, then rounded once to float32.
-  const constants = [
-    beta1,
-    1 - beta1,
-    beta2,
-    1 - beta2,
-    1 - beta1 ** step,
-    1 - beta2 ** step,
-    eps,
-    lr,
-  ];
+  // The reference's constants, rounded once to float32 as their bits.
+  const constants = adamConstants(attrs);
   const words = viewWords(param.shape, [param, grad, m, v]);
   constants.forEach((c, k) => words[SCALARS + k] = floatBits(c));
   rt.run(
