@@ -49,6 +49,12 @@ function heapArray<D extends DType>(dtype: D, length: number): DTypeArrayMap[D] 
   return new Type(heap.buffer as unknown as ArrayBuffer, address, length) as DTypeArrayMap[D];
 }
 
+/** The heap byte address of a view's first element (what a WASM kernel is passed). */
+export function viewAddress(info: TensorInfo): number {
+  const s = info.storage as CpuStorage;
+  return s.address + info.offset * s.values.BYTES_PER_ELEMENT;
+}
+
 /** The typed array behind a CPU kernel input. */
 export function valuesOf(info: TensorInfo): TypedArray {
   return (info.storage as CpuStorage).values;

@@ -20,7 +20,7 @@
 
 import type { Conv2dAttrs, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import { windowOutputSize } from "../../tensor/shape.ts";
-import { allocOutput, allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allocOutput, allocUninitialized, viewAddress } from "../cpu/storage.ts";
 import { allContiguousFloat32, allFloat32, withContiguous } from "./contiguous.ts";
 import * as reference from "../cpu/conv.ts";
 import { gemm } from "./gemm.ts";
@@ -80,11 +80,6 @@ function pointwise(g: Geometry, a: Conv2dAttrs): boolean {
 /** Whether there is nothing to sum, so the result is all zeros. */
 function empty(g: Geometry): boolean {
   return g.n * g.p === 0 || g.k === 0 || g.o === 0;
-}
-
-/** Byte address of a view's first element. */
-function addressOf(x: TensorInfo): number {
-  return (x.storage as CpuStorage).address + x.offset * 4;
 }
 
 /** A float32 scratch block of `floats` elements, released by {@link Scratch.release}. */
@@ -169,7 +164,7 @@ export function conv2d(x: TensorInfo, w: TensorInfo, a: Conv2dAttrs): KernelOutp
   const shape = [g.n, g.o, g.oh, g.ow];
   if (empty(g)) return allocOutput(shape, "float32").out;
   const { out, values } = allocUninitialized(shape, "float32");
-  const xAt = addressOf(x), wAt = addressOf(w), yAt = values.byteOffset;
+  const xAt = viewAddress(x), wAt = viewAddress(w), yAt = values.byteOffset;
   const f = 4; // bytes per float
   if (pointwise(g, a)) {
     for (let n = 0; n < g.n; n++) {
@@ -240,7 +235,7 @@ export function conv2dBackpropInput(
   const g = geometryOf(inputShape, w.shape, a, dy.shape);
   if (empty(g)) return allocOutput(inputShape, "float32").out;
   const { out, values } = allocUninitialized(inputShape, "float32");
-  const dyAt = addressOf(dy), wAt = addressOf(w), dxAt = values.byteOffset;
+  const dyAt = viewAddress(dy), wAt = viewAddress(w), dxAt = values.byteOffset;
   const f = 4;
   if (pointwise(g, a)) {
     for (let n = 0; n < g.n; n++) {
@@ -311,7 +306,7 @@ export function conv2dBackpropFilter(
   const g = geometryOf(x.shape, filterShape, a, dy.shape);
   if (empty(g)) return allocOutput(filterShape, "float32").out;
   const { out, values } = allocUninitialized(filterShape, "float32");
-  const xAt = addressOf(x), dyAt = addressOf(dy), dwAt = values.byteOffset;
+  const xAt = viewAddress(x), dyAt = viewAddress(dy), dwAt = values.byteOffset;
   const f = 4;
   if (pointwise(g, a)) {
     for (let n = 0; n < g.n; n++) {

@@ -22,7 +22,7 @@ import type {
 import type { DType } from "../../tensor/dtype.ts";
 import { collapse, type Walk } from "../../tensor/layout.ts";
 import { isContiguous, sizeOf } from "../../tensor/shape.ts";
-import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allocUninitialized, viewAddress } from "../cpu/storage.ts";
 import * as reference from "../cpu/elementwise.ts";
 import { copy } from "./fill.ts";
 import { runTasks, splitRange } from "./pool.ts";
@@ -73,11 +73,6 @@ function padded(walk: Walk, rank: number): Walk {
   };
 }
 
-/** Heap byte address of a view's first element. */
-function addressOf(x: TensorInfo): number {
-  return (x.storage as CpuStorage).address + x.offset * (x.dtype === "float64" ? 8 : 4);
-}
-
 /** Output ranges [start, end) for the tasks of a map over `total` elements. */
 function ranges(total: number, costly: boolean): [number, number][] {
   const least = costly ? PARALLEL_COSTLY : PARALLEL_ELEMENTS;
@@ -91,7 +86,7 @@ function mapF32(x: TensorInfo, code: number, p = 0, q = 0): KernelOutput | null 
   if (walk.shape.length > 3) return null;
   const { shape: [, mid, inner], strides: [[so, sm, si]] } = padded(walk, 3);
   const { out, values } = allocUninitialized(x.shape, "float32");
-  const at = values.byteOffset, src = addressOf(x);
+  const at = values.byteOffset, src = viewAddress(x);
   runTasks(
     "elementwise",
     "unary_f32",
@@ -107,7 +102,7 @@ function zipF32(a: TensorInfo, b: TensorInfo, code: number): KernelOutput | null
   if (walk.shape.length > 3) return null;
   const { shape: [, mid, inner], strides: [sa, sb] } = padded(walk, 3);
   const { out, values } = allocUninitialized(a.shape, "float32");
-  const at = values.byteOffset, pa = addressOf(a), pb = addressOf(b);
+  const at = values.byteOffset, pa = viewAddress(a), pb = viewAddress(b);
   runTasks(
     "elementwise",
     "binary_f32",
@@ -153,7 +148,7 @@ export function where(cond: TensorInfo, a: TensorInfo, b: TensorInfo): KernelOut
   const { shape: [, inner], strides: [sc, sa, sb] } = padded(walk, 2);
   const { out, values } = allocUninitialized(a.shape, a.dtype);
   const at = values.byteOffset, intCond = cond.dtype === "int32" ? 1 : 0;
-  const [pc, pa, pb] = [cond, a, b].map(addressOf);
+  const [pc, pa, pb] = [cond, a, b].map(viewAddress);
   runTasks(
     "elementwise",
     "where_32",
@@ -178,7 +173,7 @@ export function cast(x: TensorInfo, dtype: DType): KernelOutput {
   const code = CASTS[`${x.dtype}>${dtype}`];
   if (code === undefined || !isContiguous(x.shape, x.strides)) return reference.cast(x, dtype);
   const { out, values } = allocUninitialized(x.shape, dtype);
-  const at = values.byteOffset, src = addressOf(x);
+  const at = values.byteOffset, src = viewAddress(x);
   runTasks(
     "elementwise",
     "cast",

@@ -7,7 +7,7 @@
 import type { KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import type { DType } from "../../tensor/dtype.ts";
 import { isContiguous, sizeOf } from "../../tensor/shape.ts";
-import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allocUninitialized, viewAddress } from "../cpu/storage.ts";
 import { copy as referenceCopy } from "../cpu/elementwise.ts";
 import { runTasks, splitRange } from "./pool.ts";
 
@@ -37,7 +37,7 @@ export function copy(x: TensorInfo): KernelOutput {
   if (!isContiguous(x.shape, x.strides)) return referenceCopy(x);
   const n = sizeOf(x.shape), size = BYTES[x.dtype];
   const { out, values } = allocUninitialized(x.shape, x.dtype);
-  const src = (x.storage as CpuStorage).address + x.offset * size, dst = values.byteOffset;
+  const src = viewAddress(x), dst = values.byteOffset;
   runTasks(
     "memory",
     "copy_bytes",

@@ -16,6 +16,7 @@ import {
   cpuBackend,
   type CpuStorage,
   outputOf,
+  viewAddress,
 } from "../cpu/storage.ts";
 import { gemmBatch } from "./gemm.ts";
 
@@ -40,7 +41,7 @@ interface Operand {
 function operand(x: TensorInfo, transposed: boolean): Operand {
   const [, rows, cols] = x.shape;
   const [batchStride, rowStride, colStride] = x.strides;
-  const address = (x.storage as CpuStorage).address + x.offset * 4;
+  const address = viewAddress(x);
   if (batchStride >= 0 && rowStride >= 0 && colStride >= 0) {
     if (colStride === 1 || cols <= 1) {
       return { address, ld: rowStride, trans: transposed, batchStride };

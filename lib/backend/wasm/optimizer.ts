@@ -6,15 +6,12 @@
 
 import type { AdamAttrs, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import { isContiguous, sizeOf } from "../../tensor/shape.ts";
-import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allocUninitialized, viewAddress } from "../cpu/storage.ts";
 import { adamConstants, adamUpdate as referenceAdam } from "../cpu/optimizer.ts";
 import { runTasks, splitRange } from "./pool.ts";
 
 /** Below this many elements an update stays on the calling thread. */
 const PARALLEL_ELEMENTS = 1 << 16;
-
-/** The heap address of a contiguous view's first element. */
-const addressOf = (x: TensorInfo) => (x.storage as CpuStorage).address + 4 * x.offset;
 
 /** Adam in one pass over contiguous float32 tensors; other layouts use the reference kernel. */
 export function adamUpdate(
@@ -30,7 +27,7 @@ export function adamUpdate(
   }
   const n = sizeOf(param.shape);
   const outs = [0, 1, 2].map(() => allocUninitialized(param.shape, "float32"));
-  const [p, g, m0, v0] = inputs.map(addressOf);
+  const [p, g, m0, v0] = inputs.map(viewAddress);
   const [outP, outM, outV] = outs.map((o) => o.values.byteOffset);
   // Float32 arguments round these exactly as the reference rounds them with Math.fround.
   const constants = adamConstants(attrs);

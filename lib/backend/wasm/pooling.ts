@@ -8,7 +8,7 @@
 
 import type { KernelOutput, Kernels, TensorInfo, Window2d } from "../contract.ts";
 import { windowOutputSize } from "../../tensor/shape.ts";
-import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allocUninitialized, viewAddress } from "../cpu/storage.ts";
 import { allContiguousFloat32, allFloat32, withContiguous } from "./contiguous.ts";
 import * as reference from "../cpu/pool.ts";
 import { heap } from "./heap.ts";
@@ -16,11 +16,6 @@ import { runTasks, splitRange } from "./pool.ts";
 
 /** Below this many window taps in all, a pooling runs on the calling thread. */
 const PARALLEL_TAPS = 1 << 18;
-
-/** Byte address of a view's first element. */
-function addressOf(x: TensorInfo): number {
-  return (x.storage as CpuStorage).address + x.offset * 4;
-}
 
 /** The output height and width of pooling `inputShape` with `a`. */
 function outputSize(inputShape: readonly number[], a: Window2d): [number, number] {
@@ -73,7 +68,7 @@ export function maxPool2d(x: TensorInfo, a: Window2d): KernelOutput {
   if (!allContiguousFloat32(x)) return withContiguous([x], ([cx]) => maxPool2d(cx, a));
   const [oh, ow] = outputSize(x.shape, a);
   const { out, values } = allocUninitialized([x.shape[0], x.shape[1], oh, ow], "float32");
-  runPlanes("maxpool_f32", x.shape, a, [addressOf(x), values.byteOffset]);
+  runPlanes("maxpool_f32", x.shape, a, [viewAddress(x), values.byteOffset]);
   return out;
 }
 
@@ -84,7 +79,11 @@ export function maxPool2dBackprop(dy: TensorInfo, x: TensorInfo, a: Window2d): K
     return withContiguous([dy, x], ([cdy, cx]) => maxPool2dBackprop(cdy, cx, a));
   }
   const { out, values } = allocUninitialized(x.shape, "float32");
-  runPlanes("maxpool_backprop_f32", x.shape, a, [addressOf(dy), addressOf(x), values.byteOffset]);
+  runPlanes("maxpool_backprop_f32", x.shape, a, [
+    viewAddress(dy),
+    viewAddress(x),
+    values.byteOffset,
+  ]);
   return out;
 }
 
@@ -94,7 +93,7 @@ export function avgPool2d(x: TensorInfo, a: Window2d): KernelOutput {
   if (!allContiguousFloat32(x)) return withContiguous([x], ([cx]) => avgPool2d(cx, a));
   const [oh, ow] = outputSize(x.shape, a);
   const { out, values } = allocUninitialized([x.shape[0], x.shape[1], oh, ow], "float32");
-  runPlanes("avgpool_f32", x.shape, a, [addressOf(x), values.byteOffset]);
+  runPlanes("avgpool_f32", x.shape, a, [viewAddress(x), values.byteOffset]);
   return out;
 }
 
@@ -109,7 +108,7 @@ export function avgPool2dBackprop(
     return withContiguous([dy], ([cdy]) => avgPool2dBackprop(cdy, inputShape, a));
   }
   const { out, values } = allocUninitialized(inputShape, "float32");
-  runPlanes("avgpool_backprop_f32", inputShape, a, [addressOf(dy), values.byteOffset]);
+  runPlanes("avgpool_backprop_f32", inputShape, a, [viewAddress(dy), values.byteOffset]);
   return out;
 }
 

@@ -14,7 +14,7 @@
 
 import type { KernelOutput, Kernels, ReduceKernelName, TensorInfo } from "../contract.ts";
 import { reducedShape, sizeOf } from "../../tensor/shape.ts";
-import { allocUninitialized, type CpuStorage } from "../cpu/storage.ts";
+import { allocUninitialized, viewAddress } from "../cpu/storage.ts";
 import * as reference from "../cpu/reduce.ts";
 import { withContiguous } from "./contiguous.ts";
 import { heap } from "./heap.ts";
@@ -121,7 +121,7 @@ export function reduce(op: ReduceKernelName, x: TensorInfo, axes: readonly numbe
   }
   return withContiguous([x], ([c]) => {
     const { out, values } = allocUninitialized(reducedShape(x.shape, axes, true), "float32");
-    const at = (c.storage as CpuStorage).address + 4 * c.offset;
+    const at = viewAddress(c);
     reduceGroups(OPS[op], at, values.byteOffset, extents, reducedFirst);
     return out;
   });
@@ -135,7 +135,7 @@ export function argReduce(op: "argmax" | "argmin", x: TensorInfo, axis: number):
   const isMin = op === "argmin" ? 1 : 0;
   return withContiguous([x], ([c]) => {
     const { out, values } = allocUninitialized(reducedShape(x.shape, [axis], true), "int32");
-    const at = (c.storage as CpuStorage).address + 4 * c.offset, dst = values.byteOffset;
+    const at = viewAddress(c), dst = values.byteOffset;
     if (inner === 1) {
       const tasks = itemRanges(outer, len).map(([r0, r1]) => [isMin, at, dst, r0, r1, len]);
       runTasks("reduce", "argrows_f32", tasks);

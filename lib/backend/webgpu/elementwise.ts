@@ -17,6 +17,7 @@ import type {
 import type { DType } from "../../tensor/dtype.ts";
 import { sizeOf } from "../../tensor/shape.ts";
 import { floatBits } from "./command_batch.ts";
+import { WGSL_IS_NAN_F32 } from "./prelude.ts";
 import { gpuRuntime, WORKGROUP } from "./runtime.ts";
 import { assertGpuDType, bufferOf } from "./storage.ts";
 import { SCALARS, SHAPE, VIEW, VIEW_WORDS, viewWords } from "./views.ts";
@@ -49,8 +50,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) grou
 
 /** f32 helpers with the reference's edge cases (NaN in, NaN out; JS's pow). */
 const HELPERS = `
-// By the bits: compilers may fold a NaN test written as v != v, or a select into max().
-fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
+${WGSL_IS_NAN_F32}
 fn sigmoidOf(v: f32) -> f32 {
   if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
   let e = exp(v);

@@ -13,6 +13,14 @@
 /** The most dimensions a kernel's view addressing handles (after collapsing). */
 export const MAX_RANK = 8;
 
+/**
+ * WGSL `isNan` for f32, by the bits: the compilers here fold a test written as `v != v` (and turn
+ * a select into `max`). Kernels include it where they need it, not in the prelude, so a kernel
+ * written for both dtypes can declare an i32 `isNan` under the same name instead.
+ */
+export const WGSL_IS_NAN_F32 =
+  "fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }";
+
 /** The prelude's WGSL. */
 export const WGSL_PRELUDE = `
 @group(0) @binding(0) var<uniform> params: array<vec4<u32>, 16>;

@@ -19,7 +19,7 @@ import { collapse } from "../../tensor/layout.ts";
 import { reducedShape, sizeOf } from "../../tensor/shape.ts";
 import { floatBits } from "./command_batch.ts";
 import { fill, wgslType } from "./elementwise.ts";
-import { MAX_RANK } from "./prelude.ts";
+import { MAX_RANK, WGSL_IS_NAN_F32 } from "./prelude.ts";
 import { gpuRuntime } from "./runtime.ts";
 import { bufferOf } from "./storage.ts";
 
@@ -151,7 +151,7 @@ const COMBINE: Record<ReduceKernelName, Record<string, string>> = {
 
 /** `isNan` per WGSL type, so one shader text serves both (int32 has no NaN). */
 const IS_NAN: Record<string, string> = {
-  f32: "fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }",
+  f32: WGSL_IS_NAN_F32,
   i32: "fn isNan(v: i32) -> bool { return false; }",
 };
 
