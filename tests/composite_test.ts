@@ -1,6 +1,8 @@
 /**
  * Whole computations end to end: a two-layer MLP's parameter gradients against TensorFlow.js, and
- * the README-style logistic regression, which must learn.
+ * the README-style logistic regression, which must learn. The file belongs to the shared op suite:
+ * it runs on `cpu` and on `webgpu` (`tests/helpers/backend.ts`); on `webgpu` the finite differences
+ * are float32 ones.
  */
 
 import assert from "node:assert/strict";
@@ -18,6 +20,7 @@ import {
   tidy,
   zeros,
 } from "../lib/mod.ts";
+import "./helpers/backend.ts";
 import { assertCloseTf, randomIndices, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 type Activation = "relu" | "tanh";
@@ -95,7 +98,7 @@ function mlpFixture(offset: number) {
 }
 
 for (const [i, act] of (["relu", "tanh"] as const).entries()) {
-  Deno.test(`2-layer MLP (${act}) + crossEntropy: loss and parameter gradients match tfjs`, () => {
+  Deno.test(`2-layer MLP (${act}) + crossEntropy: loss and parameter gradients match tfjs`, async () => {
     const { x, labels, params } = mlpFixture(i);
     for (const p of params) p.requiresGrad = true;
     const start = liveTensors().tensors;
@@ -107,34 +110,38 @@ for (const [i, act] of (["relu", "tanh"] as const).entries()) {
     // Only the loss and the four gradients outlive the step.
     assert.equal(liveTensors().tensors, start + 1 + 4);
 
-    const tfParams = params.map((p) => toTf(p));
-    const tx = toTf(x), ty = toTf(labels);
+    const tfParams = await Promise.all(params.map(toTf));
+    const tx = await toTf(x), ty = await toTf(labels);
     const theirLoss = tfMlpLoss(act, tx, ty, tfParams);
     const theirGrads = tfMlpManualGrads(act, tx, ty, tfParams);
     const autodiff = tfAutodiffGrads(act, tx, ty, tfParams);
-    assertCloseTf(loss, theirLoss, { message: "loss" });
-    assert.ok(loss.item() > 0.3, "a loss this small would make the comparison weak");
+    await assertCloseTf(loss, theirLoss, { message: "loss" });
+    assert.ok((await loss.data())[0] > 0.3, "a loss this small would make the comparison weak");
     const names = ["W1", "b1", "W2", "b2"];
-    params.forEach((p, k) => {
+    for (const [k, p] of params.entries()) {
       assert.ok(p.grad, `${names[k]} has no gradient`);
-      assertCloseTf(p.grad, theirGrads[k], { message: `d loss / d ${names[k]}` });
-      assertCloseTf(p.grad, autodiff[k], { message: `tf.grads ${names[k]}` });
-    });
+      await assertCloseTf(p.grad, theirGrads[k], { message: `d loss / d ${names[k]}` });
+      await assertCloseTf(p.grad, autodiff[k], { message: `tf.grads ${names[k]}` });
+    }
     // The gradients are not trivially zero.
-    for (const p of params) assert.ok(p.grad!.abs().max().item() > 1e-3);
+    for (const p of params) assert.ok((await p.grad!.abs().max().data())[0] > 1e-3);
 
     // The functional API gives the same gradients.
     const functional = grads((...ps: Tensor[]) => mlpLoss(act, x, labels, ps))(...params);
-    functional.forEach((g, k) => assertCloseTf(g, theirGrads[k], { message: `grads ${names[k]}` }));
+    for (const [k, g] of functional.entries()) {
+      await assertCloseTf(g, theirGrads[k], { message: `grads ${names[k]}` });
+    }
     tf.dispose([theirLoss, ...theirGrads, ...autodiff, ...tfParams, tx, ty]);
   });
 }
 
-Deno.test("2-layer MLP gradients agree with float64 central differences", () => {
+Deno.test("2-layer MLP gradients agree with central differences", async () => {
   for (const [i, act] of (["relu", "tanh"] as const).entries()) {
     const { x, labels, params } = mlpFixture(i);
-    const result = gradcheck(
-      (...ps: Tensor[]) => mlpLoss(act, x.cast("float64"), labels, ps),
+    // gradcheck casts the parameters to its precision (float64 where the backend holds it), and x
+    // is promoted to theirs, so the whole computation runs in that precision.
+    const result = await gradcheck(
+      (...ps: Tensor[]) => mlpLoss(act, x, labels, ps),
       params,
       { rtol: 1e-4, atol: 1e-6 },
     );
@@ -142,7 +149,7 @@ Deno.test("2-layer MLP gradients agree with float64 central differences", () => 
   }
 });
 
-Deno.test("README example: logistic regression on two blobs learns (loss below half)", () => {
+Deno.test("README example: logistic regression on two blobs learns (loss below half)", async () => {
   seed(0);
   const n = 200;
   const labels = tensor(Array.from({ length: n }, (_, i) => i % 2)).reshape([n, 1]);
@@ -152,16 +159,18 @@ Deno.test("README example: logistic regression on two blobs learns (loss below h
   const losses: number[] = [];
   const start = liveTensors().tensors;
   for (let step = 0; step <= 50; step++) {
-    tidy(() => {
-      const loss = binaryCrossEntropyWithLogits(x.matmul(w).add(b), labels);
-      loss.backward();
+    const loss = tidy(() => {
+      const l = binaryCrossEntropyWithLogits(x.matmul(w).add(b), labels);
+      l.backward();
       noGrad(() => {
         for (const p of [w, b]) p.assign(p.sub(p.grad!.mul(0.5)));
       });
       w.zeroGrad();
       b.zeroGrad();
-      losses.push(loss.item());
+      return l.detach();
     });
+    losses.push((await loss.data())[0]);
+    loss.dispose();
     assert.equal(liveTensors().tensors, start, `step ${step} leaked tensors`);
   }
   assert.ok(Math.abs(losses[0] - Math.log(2)) < 1e-6, `initial loss ${losses[0]} is not ln 2`);
@@ -170,10 +179,10 @@ Deno.test("README example: logistic regression on two blobs learns (loss below h
   }
   assert.ok(losses.at(-1)! < losses[0] / 2, `loss fell only from ${losses[0]} to ${losses.at(-1)}`);
   // It separates the blobs: both weights point from blob 0 to blob 1, and accuracy is high.
-  const [w0, w1] = w.dataSync();
+  const [w0, w1] = await w.data();
   assert.ok(w0 > 0.5 && w1 > 0.5, `weights ${w0}, ${w1}`);
-  const accuracy = tidy(() =>
-    x.matmul(w).add(b).greater(0).equal(labels.greater(0.5)).mean().item()
-  );
+  const correct = tidy(() => x.matmul(w).add(b).greater(0).equal(labels.greater(0.5)).mean());
+  const accuracy = (await correct.data())[0];
+  correct.dispose();
   assert.ok(accuracy > 0.9, `accuracy ${accuracy}`);
 });

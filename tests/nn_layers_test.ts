@@ -59,14 +59,17 @@ function setRandom(t: Tensor | null, seedValue: number, low = -1, high = 1): voi
 // ---------------------------------------------------------------------------------------------
 // Forward passes against TensorFlow.js
 
-Deno.test("Linear: x·W + b matches tf.matMul + add, also for [B, T, F] inputs", () => {
+Deno.test("Linear: x·W + b matches tf.matMul + add, also for [B, T, F] inputs", async () => {
   const layer = new Linear(5, 3);
   setRandom(layer.bias, 2);
   assert.deepEqual(layer.weight.shape, [5, 3]);
   for (const shape of [[4, 5], [2, 3, 5]]) {
     const x = randomTensor(shape, 1);
-    const want = tf.add(tf.matMul(toTf(x).reshape([-1, 5]), toTf(layer.weight)), toTf(layer.bias!));
-    assertCloseTf(layer.forward(x), want.reshape([...shape.slice(0, -1), 3]));
+    const want = tf.add(
+      tf.matMul((await toTf(x)).reshape([-1, 5]), await toTf(layer.weight)),
+      await toTf(layer.bias!),
+    );
+    await assertCloseTf(layer.forward(x), want.reshape([...shape.slice(0, -1), 3]));
   }
   const noBias = new Linear(5, 3, { bias: false });
   assert.equal(noBias.bias, null);
@@ -74,13 +77,13 @@ Deno.test("Linear: x·W + b matches tf.matMul + add, also for [B, T, F] inputs",
   assertThrowsWith(() => layer.forward(randomTensor([2, 4], 3)), "linear", "[2, 4]", "5 features");
 });
 
-Deno.test("Conv2d: stride, padding, dilation and bias match tf.conv2d; groups tf.depthwiseConv2d", () => {
+Deno.test("Conv2d: stride, padding, dilation and bias match tf.conv2d; groups tf.depthwiseConv2d", async () => {
   const cases = [
     { c: [3, 4, 3] as const, o: {} },
     { c: [3, 4, 3] as const, o: { stride: 2, padding: 1 } },
     { c: [2, 3, 2] as const, o: { padding: "same" as const, dilation: 2 } },
   ];
-  cases.forEach(({ c: [inC, outC, k], o }, i) => {
+  for (const [i, { c: [inC, outC, k], o }] of cases.entries()) {
     const layer = new Conv2d(inC, outC, k, o);
     setRandom(layer.bias, 10 + i);
     assert.deepEqual(layer.weight.shape, [outC, inC, k, k]);
@@ -93,42 +96,42 @@ Deno.test("Conv2d: stride, padding, dilation and bias match tf.conv2d; groups tf
         [number, number],
       ]
       : (o.padding ?? "valid") as "same" | "valid";
-    const w = tf.transpose(toTf(layer.weight), [2, 3, 1, 0]) as tf.Tensor4D;
+    const w = tf.transpose(await toTf(layer.weight), [2, 3, 1, 0]) as tf.Tensor4D;
     const want = tf.add(
-      tf.conv2d(toNhwc(toTf(x)), w, o.stride ?? 1, pad, "NHWC", o.dilation ?? 1),
-      toTf(layer.bias!),
+      tf.conv2d(toNhwc(await toTf(x)), w, o.stride ?? 1, pad, "NHWC", o.dilation ?? 1),
+      await toTf(layer.bias!),
     );
-    assertCloseTf(layer.forward(x), toNchw(want), { message: `case ${i}` });
-  });
+    await assertCloseTf(layer.forward(x), toNchw(want), { message: `case ${i}` });
+  }
   // Depthwise with channel multiplier 2: our filter [C·2, 1, k, k] is tfjs's [k, k, C, 2].
   const dw = new Conv2d(3, 6, 3, { groups: 3, bias: false });
   assert.deepEqual(dw.weight.shape, [6, 1, 3, 3]);
   const x = randomTensor([1, 3, 5, 5], 30);
-  const filter = tf.transpose(tf.reshape(toTf(dw.weight), [3, 2, 3, 3]), [2, 3, 0, 1]);
-  const want = tf.depthwiseConv2d(toNhwc(toTf(x)), filter as tf.Tensor4D, 1, "valid");
-  assertCloseTf(dw.forward(x), toNchw(want));
+  const filter = tf.transpose(tf.reshape(await toTf(dw.weight), [3, 2, 3, 3]), [2, 3, 0, 1]);
+  const want = tf.depthwiseConv2d(toNhwc(await toTf(x)), filter as tf.Tensor4D, 1, "valid");
+  await assertCloseTf(dw.forward(x), toNchw(want));
   assertThrowsWith(() => new Conv2d(3, 4, 3, { groups: 2 }), "groups=2", "inChannels (3)");
 });
 
-Deno.test("MaxPool2d, AvgPool2d and Flatten match tf.maxPool, tf.avgPool and tf.reshape", () => {
+Deno.test("MaxPool2d, AvgPool2d and Flatten match tf.maxPool, tf.avgPool and tf.reshape", async () => {
   const x = randomTensor([2, 3, 6, 6], 40);
-  const nhwc = toNhwc(toTf(x));
-  assertCloseTf(new MaxPool2d(2).forward(x), toNchw(tf.maxPool(nhwc, 2, 2, "valid")));
-  assertCloseTf(
+  const nhwc = toNhwc(await toTf(x));
+  await assertCloseTf(new MaxPool2d(2).forward(x), toNchw(tf.maxPool(nhwc, 2, 2, "valid")));
+  await assertCloseTf(
     new MaxPool2d(3, { stride: 2 }).forward(x),
     toNchw(tf.maxPool(nhwc, 3, 2, "valid")),
   );
-  assertCloseTf(
+  await assertCloseTf(
     new AvgPool2d([2, 3]).forward(x),
     toNchw(tf.avgPool(nhwc, [2, 3], [2, 3], "valid")),
   );
-  assertCloseTf(new Flatten().forward(x), tf.reshape(toTf(x), [2, 108]));
-  assertCloseTf(new Flatten(2).forward(x), tf.reshape(toTf(x), [2, 3, 36]));
+  await assertCloseTf(new Flatten().forward(x), tf.reshape(await toTf(x), [2, 108]));
+  await assertCloseTf(new Flatten(2).forward(x), tf.reshape(await toTf(x), [2, 3, 36]));
 });
 
-Deno.test("activation layers match tf.relu, leakyRelu, sigmoid, tanh, softplus, softmax, logSoftmax", () => {
+Deno.test("activation layers match tf.relu, leakyRelu, sigmoid, tanh, softplus, softmax, logSoftmax", async () => {
   const x = randomTensor([3, 5], 50, -4, 4);
-  const t = toTf(x);
+  const t = await toTf(x);
   const pairs: [Module, tf.Tensor][] = [
     [new ReLU(), tf.relu(t)],
     [new LeakyReLU(), tf.leakyRelu(t, 0.01)],
@@ -139,38 +142,42 @@ Deno.test("activation layers match tf.relu, leakyRelu, sigmoid, tanh, softplus, 
     [new Softmax(), tf.softmax(t)],
     [new LogSoftmax(), tf.logSoftmax(t)],
   ];
-  for (const [layer, want] of pairs) assertCloseTf(layer.forward(x), want, { message: `${layer}` });
+  for (const [layer, want] of pairs) {
+    await assertCloseTf(layer.forward(x), want, { message: `${layer}` });
+  }
   // Along another axis: softmax over axis 0 is the transposed softmax of the transpose.
-  assertCloseTf(new Softmax(0).forward(x), tf.transpose(tf.softmax(tf.transpose(t))));
+  await assertCloseTf(new Softmax(0).forward(x), tf.transpose(tf.softmax(tf.transpose(t))));
   assert.equal(`${new LeakyReLU()}`, "LeakyReLU(negativeSlope: 0.01)");
 });
 
-Deno.test("BatchNorm: eval matches tf.batchNorm with the running statistics, training the batch's", () => {
+Deno.test("BatchNorm: eval matches tf.batchNorm with the running statistics, training the batch's", async () => {
   const cases: [BatchNorm1d | BatchNorm2d, number[], number[]][] = [
     [new BatchNorm1d(4), [5, 4], [0, 1]],
     [new BatchNorm1d(4), [3, 4, 6], [0, 2, 1]],
     [new BatchNorm2d(4), [2, 4, 3, 5], [0, 2, 3, 1]],
   ];
-  cases.forEach(([bn, shape, channelsLast], i) => {
+  for (const [i, [bn, shape, channelsLast]] of cases.entries()) {
     setRandom(bn.weight, 60 + i, 0.5, 2);
     setRandom(bn.bias, 70 + i);
     setRandom(bn.runningMean, 80 + i);
     setRandom(bn.runningVar, 90 + i, 0.2, 3);
     const x = randomTensor(shape, 100 + i, -3, 3);
-    const xt = tf.transpose(toTf(x), channelsLast);
+    const xt = tf.transpose(await toTf(x), channelsLast);
     const back = channelsLast.map((_, k) => channelsLast.indexOf(k));
-    const [w, b, m, v] = [bn.weight!, bn.bias!, bn.runningMean, bn.runningVar].map(toTf);
+    const [w, b, m, v] = await Promise.all(
+      [bn.weight!, bn.bias!, bn.runningMean, bn.runningVar].map(toTf),
+    );
     bn.eval();
     const evalWant = tf.transpose(tf.batchNorm(xt, m, v, b, w, 1e-5), back);
-    assertCloseTf(bn.forward(x), evalWant, { message: `eval ${bn} ${shape}` });
+    await assertCloseTf(bn.forward(x), evalWant, { message: `eval ${bn} ${shape}` });
     bn.train();
     const moments = tf.moments(xt, channelsLast.slice(0, -1).map((_, k) => k));
     const trainWant = tf.transpose(
       tf.batchNorm(xt, moments.mean, moments.variance, b, w, 1e-5),
       back,
     );
-    assertCloseTf(bn.forward(x), trainWant, { message: `train ${bn} ${shape}` });
-  });
+    await assertCloseTf(bn.forward(x), trainWant, { message: `train ${bn} ${shape}` });
+  }
   assertThrowsWith(
     () => new BatchNorm2d(4).forward(randomTensor([2, 4, 3], 1)),
     "BatchNorm2d",
@@ -184,29 +191,30 @@ Deno.test("BatchNorm: eval matches tf.batchNorm with the running statistics, tra
   );
 });
 
-Deno.test("LayerNorm: matches a tfjs composition over the last one and two axes", () => {
+Deno.test("LayerNorm: matches a tfjs composition over the last one and two axes", async () => {
   const x = randomTensor([2, 3, 4], 110, -3, 3);
   for (const shape of [[4], [3, 4]]) {
     const ln = new LayerNorm(shape);
     setRandom(ln.weight, 111);
     setRandom(ln.bias, 112);
     const axes = shape.map((_, i) => 3 - shape.length + i);
-    const { mean, variance } = tf.moments(toTf(x), axes, true);
+    const xTf = await toTf(x);
+    const { mean, variance } = tf.moments(xTf, axes, true);
     const want = tf.add(
-      tf.mul(tf.div(tf.sub(toTf(x), mean), tf.sqrt(tf.add(variance, 1e-5))), toTf(ln.weight!)),
-      toTf(ln.bias!),
+      tf.mul(tf.div(tf.sub(xTf, mean), tf.sqrt(tf.add(variance, 1e-5))), await toTf(ln.weight!)),
+      await toTf(ln.bias!),
     );
-    assertCloseTf(ln.forward(x), want, { message: `normalizedShape [${shape}]` });
+    await assertCloseTf(ln.forward(x), want, { message: `normalizedShape [${shape}]` });
   }
   assertThrowsWith(() => new LayerNorm(5).forward(x), "layerNorm", "[2, 3, 4]", "[5]");
 });
 
-Deno.test("Embedding: int32 ids of any shape give rows, as tf.gather", () => {
+Deno.test("Embedding: int32 ids of any shape give rows, as tf.gather", async () => {
   const emb = new Embedding(10, 3);
   const ids = randomIndices([2, 4], 10, 120);
   const out = emb.forward(ids);
   assert.deepEqual(out.shape, [2, 4, 3]);
-  assertCloseTf(out, tf.gather(toTf(emb.weight), toTf(ids)));
+  await assertCloseTf(out, tf.gather(await toTf(emb.weight), await toTf(ids)));
   assertThrowsWith(() => emb.forward(tensor([1, 2])), "Embedding", "int32", "ids.toInt()");
   assertThrowsWith(() => emb.forward(tensor([10], { dtype: "int32" })), "out of range");
 });
@@ -214,33 +222,33 @@ Deno.test("Embedding: int32 ids of any shape give rows, as tf.gather", () => {
 // ---------------------------------------------------------------------------------------------
 // Gradients of the functional forms, float64 finite differences
 
-Deno.test("gradcheck: linear, layerNorm and dropout (with a fixed seed)", () => {
+Deno.test("gradcheck: linear, layerNorm and dropout (with a fixed seed)", async () => {
   const x = randomTensor([3, 4], 130), w = randomTensor([4, 2], 131), b = randomTensor([2], 132);
-  gradcheck((x, w, b) => linear(x, w, b), [x, w, b]);
-  gradcheck((x, w, b) => layerNorm(x, [4], w.reshape([4]), b), [
+  await gradcheck((x, w, b) => linear(x, w, b), [x, w, b]);
+  await gradcheck((x, w, b) => layerNorm(x, [4], w.reshape([4]), b), [
     randomTensor([3, 4], 133),
     randomTensor([2, 2], 134),
     randomTensor([4], 135),
   ]);
-  gradcheck((x) => layerNorm(x, [2, 3]), [randomTensor([2, 2, 3], 136)]);
-  gradcheck((x) => {
+  await gradcheck((x) => layerNorm(x, [2, 3]), [randomTensor([2, 2, 3], 136)]);
+  await gradcheck((x) => {
     seed(9);
     return dropout(x, 0.4);
   }, [randomTensor([4, 5], 137)]);
 });
 
-Deno.test("gradcheck: batchNorm in training ([N, C] and [N, C, H, W]) and evaluation", () => {
+Deno.test("gradcheck: batchNorm in training ([N, C] and [N, C, H, W]) and evaluation", async () => {
   const affine = (c: number, s: number) => [randomTensor([c], s, 0.5, 2), randomTensor([c], s + 1)];
-  gradcheck(
+  await gradcheck(
     (x, weight, bias) => batchNorm(x, { weight, bias }),
     [randomTensor([5, 3], 140), ...affine(3, 141)],
   );
-  gradcheck(
+  await gradcheck(
     (x, weight, bias) => batchNorm(x, { weight, bias }),
     [randomTensor([2, 2, 3, 2], 143), ...affine(2, 144)],
   );
   const runningMean = randomTensor([3], 146), runningVar = randomTensor([3], 147, 0.5, 2);
-  gradcheck(
+  await gradcheck(
     (x, weight, bias) => batchNorm(x, { weight, bias, runningMean, runningVar, training: false }),
     [randomTensor([4, 3, 2], 148), ...affine(3, 149)],
   );

@@ -24,12 +24,12 @@ import { gradcheck } from "../lib/testing/mod.ts";
 import { assertCloseTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 /** The cell's four parameters as tfjs tensors. */
-function tfWeights(cell: RNNCell | LSTMCell | GRUCell) {
+async function tfWeights(cell: RNNCell | LSTMCell | GRUCell) {
   return {
-    wIh: toTf(cell.weightIh),
-    wHh: toTf(cell.weightHh),
-    bIh: toTf(cell.biasIh!),
-    bHh: toTf(cell.biasHh!),
+    wIh: await toTf(cell.weightIh),
+    wHh: await toTf(cell.weightHh),
+    bIh: await toTf(cell.biasIh!),
+    bHh: await toTf(cell.biasHh!),
   };
 }
 
@@ -46,7 +46,11 @@ function toIjfo(t: tf.Tensor): tf.Tensor {
 }
 
 /** PyTorch's GRU step written with tfjs ops. */
-function tfGruCell(x: tf.Tensor, h: tf.Tensor, w: ReturnType<typeof tfWeights>): tf.Tensor {
+function tfGruCell(
+  x: tf.Tensor,
+  h: tf.Tensor,
+  w: Awaited<ReturnType<typeof tfWeights>>,
+): tf.Tensor {
   const [ir, iz, inn] = tf.split(tf.add(tf.matMul(x, w.wIh), w.bIh), 3, 1);
   const [hr, hz, hn] = tf.split(tf.add(tf.matMul(h, w.wHh), w.bHh), 3, 1);
   const r = tf.sigmoid(tf.add(ir, hr));
@@ -58,69 +62,73 @@ function tfGruCell(x: tf.Tensor, h: tf.Tensor, w: ReturnType<typeof tfWeights>):
 // ---------------------------------------------------------------------------------------------
 // Cells against tfjs
 
-Deno.test("LSTMCell: one step matches tf.basicLSTMCell (gates reordered, forgetBias 0)", () => {
+Deno.test("LSTMCell: one step matches tf.basicLSTMCell (gates reordered, forgetBias 0)", async () => {
   const cell = new LSTMCell(3, 4);
   randomizeBiases(cell, 1);
   const x = randomTensor([2, 3], 2);
   const state = { h: randomTensor([2, 4], 3), c: randomTensor([2, 4], 4) };
   const next = cell.step(x, state);
-  const w = tfWeights(cell);
+  const w = await tfWeights(cell);
   const kernel = toIjfo(tf.concat([w.wIh, w.wHh], 0)) as tf.Tensor2D;
   const bias = toIjfo(tf.add(w.bIh, w.bHh)) as tf.Tensor1D;
   const [c, h] = tf.basicLSTMCell(
     0,
     kernel,
     bias,
-    toTf(x) as tf.Tensor2D,
-    toTf(state.c) as tf.Tensor2D,
-    toTf(state.h) as tf.Tensor2D,
+    await toTf(x) as tf.Tensor2D,
+    await toTf(state.c) as tf.Tensor2D,
+    await toTf(state.h) as tf.Tensor2D,
   );
-  assertCloseTf(next.c, c, { message: "c" });
-  assertCloseTf(next.h, h, { message: "h" });
+  await assertCloseTf(next.c, c, { message: "c" });
+  await assertCloseTf(next.h, h, { message: "h" });
   // forward(x) is one step from zeros, returning h.
   const zero = { h: randomTensor([2, 4], 0, 0, 0), c: randomTensor([2, 4], 0, 0, 0) };
   assertClose(cell.forward(x), cell.step(x, zero).h);
 });
 
-Deno.test("RNNCell (tanh and ReLU) and GRUCell: one step matches a tfjs composition", () => {
+Deno.test("RNNCell (tanh and ReLU) and GRUCell: one step matches a tfjs composition", async () => {
   const x = randomTensor([3, 2], 10), h = randomTensor([3, 5], 11);
   for (const nonlinearity of ["tanh", "relu"] as const) {
     const cell = new RNNCell(2, 5, { nonlinearity });
     randomizeBiases(cell, 12);
-    const w = tfWeights(cell);
+    const w = await tfWeights(cell);
     const pre = tf.add(
-      tf.add(tf.matMul(toTf(x), w.wIh), w.bIh),
-      tf.add(tf.matMul(toTf(h), w.wHh), w.bHh),
+      tf.add(tf.matMul(await toTf(x), w.wIh), w.bIh),
+      tf.add(tf.matMul(await toTf(h), w.wHh), w.bHh),
     );
     const want = nonlinearity === "tanh" ? tf.tanh(pre) : tf.relu(pre);
-    assertCloseTf(cell.step(x, h), want, { message: nonlinearity });
+    await assertCloseTf(cell.step(x, h), want, { message: nonlinearity });
   }
   const gru = new GRUCell(2, 5);
   randomizeBiases(gru, 13);
-  assertCloseTf(gru.step(x, h), tfGruCell(toTf(x), toTf(h), tfWeights(gru)));
+  await assertCloseTf(
+    gru.step(x, h),
+    tfGruCell(await toTf(x), await toTf(h), await tfWeights(gru)),
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
 // Sequence layers against tfjs
 
-Deno.test("RNN: outputs and final state match tf.layers.simpleRNN, from a given initial state", () => {
+Deno.test("RNN: outputs and final state match tf.layers.simpleRNN, from a given initial state", async () => {
   const rnn = new RNN(3, 4);
   randomizeBiases(rnn.cell, 20);
   const x = randomTensor([2, 5, 3], 21), h0 = randomTensor([2, 4], 22);
   const { output, state } = rnn.run(x, h0);
   const layer = tfl.layers.simpleRNN({ units: 4, returnSequences: true, returnState: true });
-  const run = () => layer.apply(toTf(x), { initialState: [toTf(h0)] }) as tf.Tensor[];
+  const xTf = await toTf(x), h0Tf = await toTf(h0);
+  const run = () => layer.apply(xTf, { initialState: [h0Tf] }) as tf.Tensor[];
   run(); // builds the layer, with tfjs's own initial weights
-  const w = tfWeights(rnn.cell);
+  const w = await tfWeights(rnn.cell);
   layer.setWeights([w.wIh, w.wHh, tf.add(w.bIh, w.bHh)]);
   const [out, last] = run();
-  assertCloseTf(output, out, { message: "outputs" });
-  assertCloseTf(state, last, { message: "final state" });
+  await assertCloseTf(output, out, { message: "outputs" });
+  await assertCloseTf(state, last, { message: "final state" });
   assert.deepEqual(output.shape, [2, 5, 4]);
   assertClose(rnn.forward(x), rnn.run(x).output);
 });
 
-Deno.test("LSTM: outputs and final state match tf.layers.lstm (same gate order i, f, g, o)", () => {
+Deno.test("LSTM: outputs and final state match tf.layers.lstm (same gate order i, f, g, o)", async () => {
   const lstm = new LSTM(3, 4);
   randomizeBiases(lstm.cell, 30);
   const x = randomTensor([2, 6, 3], 31);
@@ -132,36 +140,37 @@ Deno.test("LSTM: outputs and final state match tf.layers.lstm (same gate order i
     returnState: true,
     recurrentActivation: "sigmoid",
   });
-  const run = () => layer.apply(toTf(x), { initialState: [toTf(h0), toTf(c0)] }) as tf.Tensor[];
+  const xTf = await toTf(x), h0Tf = await toTf(h0), c0Tf = await toTf(c0);
+  const run = () => layer.apply(xTf, { initialState: [h0Tf, c0Tf] }) as tf.Tensor[];
   run(); // builds the layer, with tfjs's own initial weights
-  const w = tfWeights(lstm.cell);
+  const w = await tfWeights(lstm.cell);
   layer.setWeights([w.wIh, w.wHh, tf.add(w.bIh, w.bHh)]);
   const [out, h, c] = run();
-  assertCloseTf(output, out, { message: "outputs" });
-  assertCloseTf(state.h, h, { message: "final h" });
-  assertCloseTf(state.c, c, { message: "final c" });
+  await assertCloseTf(output, out, { message: "outputs" });
+  await assertCloseTf(state.h, h, { message: "final h" });
+  await assertCloseTf(state.c, c, { message: "final c" });
 });
 
-Deno.test("GRU: the unrolled layer equals the tfjs cell applied step by step", () => {
+Deno.test("GRU: the unrolled layer equals the tfjs cell applied step by step", async () => {
   const gru = new GRU(2, 3);
   randomizeBiases(gru.cell, 40);
   const x = randomTensor([2, 4, 2], 41), h0 = randomTensor([2, 3], 42);
   const { output, state } = gru.run(x, h0);
-  const w = tfWeights(gru.cell);
-  let h = toTf(h0);
+  const w = await tfWeights(gru.cell);
+  let h = await toTf(h0);
   const outs: tf.Tensor[] = [];
   for (let t = 0; t < 4; t++) {
-    h = tfGruCell(tf.squeeze(tf.slice(toTf(x), [0, t, 0], [2, 1, 2]), [1]), h, w);
+    h = tfGruCell(tf.squeeze(tf.slice(await toTf(x), [0, t, 0], [2, 1, 2]), [1]), h, w);
     outs.push(h);
   }
-  assertCloseTf(output, tf.stack(outs, 1));
-  assertCloseTf(state, h);
+  await assertCloseTf(output, tf.stack(outs, 1));
+  await assertCloseTf(state, h);
 });
 
 // ---------------------------------------------------------------------------------------------
 // Gradients, float64 finite differences
 
-Deno.test("gradcheck: rnnCell, lstmCell and gruCell with respect to input, state and weights", () => {
+Deno.test("gradcheck: rnnCell, lstmCell and gruCell with respect to input, state and weights", async () => {
   const [b, f, h] = [2, 3, 2];
   const w = (gates: number, s: number) => [
     randomTensor([f, gates * h], s, -0.8, 0.8),
@@ -170,33 +179,33 @@ Deno.test("gradcheck: rnnCell, lstmCell and gruCell with respect to input, state
     randomTensor([gates * h], s + 3, -0.5, 0.5),
   ];
   const x = randomTensor([b, f], 50), h0 = randomTensor([b, h], 51), c0 = randomTensor([b, h], 52);
-  gradcheck(
+  await gradcheck(
     (x, h, weightIh, weightHh, biasIh, biasHh) =>
       rnnCell(x, h, { weightIh, weightHh, biasIh, biasHh }),
     [x, h0, ...w(1, 53)],
   );
-  gradcheck(
+  await gradcheck(
     (x, h, c, weightIh, weightHh, biasIh, biasHh) => {
       const next = lstmCell(x, { h, c }, { weightIh, weightHh, biasIh, biasHh });
       return concat([next.h, next.c], 1);
     },
     [x, h0, c0, ...w(4, 57)],
   );
-  gradcheck(
+  await gradcheck(
     (x, h, weightIh, weightHh, biasIh, biasHh) =>
       gruCell(x, h, { weightIh, weightHh, biasIh, biasHh }),
     [x, h0, ...w(3, 61)],
   );
 });
 
-Deno.test("gradcheck: backpropagation through time over unrolled LSTM and GRU sequences", () => {
+Deno.test("gradcheck: backpropagation through time over unrolled LSTM and GRU sequences", async () => {
   const x = randomTensor([2, 3, 2], 70);
   const lstmWeights = [
     randomTensor([2, 8], 71, -0.8, 0.8),
     randomTensor([2, 8], 72, -0.8, 0.8),
     randomTensor([8], 73, -0.5, 0.5),
   ];
-  gradcheck(
+  await gradcheck(
     (x, weightIh, weightHh, biasIh) => {
       const weights = { weightIh, weightHh, biasIh };
       const zero = x.slice([0, 0, 0], [2, 1, 2]).reshape([2, 2]).mul(0);
@@ -211,7 +220,7 @@ Deno.test("gradcheck: backpropagation through time over unrolled LSTM and GRU se
     [x, ...lstmWeights],
   );
   const h0 = randomTensor([2, 3], 74);
-  gradcheck(
+  await gradcheck(
     (x, h0, weightIh, weightHh) =>
       unroll(x, h0, (xt, h) => gruCell(xt, h, { weightIh, weightHh }), (h) => h).output,
     [x, h0, randomTensor([2, 9], 75, -0.8, 0.8), randomTensor([3, 9], 76, -0.8, 0.8)],

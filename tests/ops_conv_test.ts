@@ -3,12 +3,14 @@
  * depthwise, bias), convTranspose2d (stride, padding, outputPadding, dilation, groups), maxPool2d,
  * avgPool2d and nearest-neighbour upsample. Forward values against TensorFlow.js (which works in
  * NHWC, so tensors are transposed on the way in and out), gradients against float64 finite
- * differences and against tfjs's `tf.grads`, and the error messages.
+ * differences and against tfjs's `tf.grads`, and the error messages. The file belongs to the shared
+ * op suite: it runs on `cpu` and on `webgpu` (`tests/helpers/backend.ts`); on `webgpu` the finite
+ * differences are float32 ones.
  */
 
 import assert from "node:assert/strict";
 import {
-  assertClose,
+  assertCloseAsync,
   assertThrowsWith,
   avgPool2d,
   conv2d,
@@ -26,6 +28,7 @@ import {
   transpose,
   upsample,
 } from "../lib/mod.ts";
+import { FLOAT64_ONLY } from "./helpers/backend.ts";
 import { assertCloseTf, assertGradsTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -181,38 +184,41 @@ const CONVS: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
   { x: [3, 1, 4, 1], w: [2, 1, 3, 1], o: { padding: "same" } },
 ];
 
-Deno.test("conv2d: stride, every padding form and dilation match tf.conv2d, gradients too", () => {
-  CONVS.forEach(({ x: xs, w: ws, o }, k) => {
+Deno.test("conv2d: stride, every padding form and dilation match tf.conv2d, gradients too", async () => {
+  for (const [k, { x: xs, w: ws, o }] of CONVS.entries()) {
     const x = randomTensor(xs, 500 + k), w = randomTensor(ws, 520 + k);
     const what = `conv2d x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${JSON.stringify(o)}`;
     const y = conv2d(x, w, o);
-    assertCloseTf(y, tfConv2d(toTf(x), toTf(w), o), { message: what });
+    await assertCloseTf(y, tfConv2d(await toTf(x), await toTf(w), o), { message: what });
     if (o.dilation !== undefined && pairOf(o.stride).every((v) => v === 1)) {
-      assertCloseTf(y, tfConv2dNative(toTf(x), toTf(w), o), {
+      await assertCloseTf(y, tfConv2dNative(await toTf(x), await toTf(w), o), {
         message: `${what} (tfjs dilations)`,
       });
     }
-    assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfConv2d(a, b, o), [x, w], what);
-  });
+    await assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfConv2d(a, b, o), [x, w], what);
+  }
 });
 
-Deno.test("conv2d: gradients agree with finite differences (float64)", () => {
+Deno.test("conv2d: gradients agree with finite differences", async () => {
   const cases: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
     { x: [2, 3, 5, 5], w: [2, 3, 3, 3], o: { stride: 2, padding: "same" } },
     { x: [1, 2, 6, 5], w: [2, 2, 2, 3], o: { padding: [0, 1, 2, 1], dilation: [2, 1] } },
     { x: [1, 4, 4, 5], w: [4, 2, 3, 2], o: { groups: 2, padding: 1 } },
     { x: [1, 3, 5, 4], w: [3, 1, 3, 3], o: { groups: 3, stride: [2, 1], padding: "same" } },
   ];
-  cases.forEach(({ x, w, o }, k) => {
-    gradcheck((a, b) => conv2d(a, b, o), [randomTensor(x, 540 + k), randomTensor(w, 550 + k)]);
-  });
-  gradcheck(
+  for (const [k, { x, w, o }] of cases.entries()) {
+    await gradcheck((a, b) => conv2d(a, b, o), [
+      randomTensor(x, 540 + k),
+      randomTensor(w, 550 + k),
+    ]);
+  }
+  await gradcheck(
     (a, b, c) => conv2d(a, b, { padding: "same", bias: c }),
     [randomTensor([2, 2, 4, 3], 560), randomTensor([3, 2, 2, 2], 561), randomTensor([3], 562)],
   );
 });
 
-Deno.test("conv2d: depthwise (groups == channels) matches tf.depthwiseConv2d", () => {
+Deno.test("conv2d: depthwise (groups == channels) matches tf.depthwiseConv2d", async () => {
   const cases: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
     { x: [2, 3, 6, 5], w: [3, 1, 3, 3], o: { groups: 3 } },
     { x: [1, 3, 7, 6], w: [6, 1, 2, 3], o: { groups: 3, stride: 2, padding: "same" } },
@@ -220,52 +226,65 @@ Deno.test("conv2d: depthwise (groups == channels) matches tf.depthwiseConv2d", (
     { x: [1, 3, 8, 7], w: [3, 1, 3, 3], o: { groups: 3, dilation: [1, 2], stride: 2 } },
     { x: [1, 1, 4, 4], w: [3, 1, 2, 2], o: { groups: 1 } },
   ];
-  cases.forEach(({ x: xs, w: ws, o }, k) => {
+  for (const [k, { x: xs, w: ws, o }] of cases.entries()) {
     const x = randomTensor(xs, 570 + k), w = randomTensor(ws, 580 + k);
     const what = `depthwise x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${JSON.stringify(o)}`;
     const y = conv2d(x, w, o);
-    assertCloseTf(y, tfDepthwise(toTf(x), toTf(w), o), { message: what });
+    await assertCloseTf(y, tfDepthwise(await toTf(x), await toTf(w), o), { message: what });
     if (pairOf(o.stride).every((v) => v === 1)) {
-      const native = tfDepthwise(toTf(x), toTf(w), o, true);
-      assertCloseTf(y, native, { message: `${what} (tfjs dilations)` });
+      const native = tfDepthwise(await toTf(x), await toTf(w), o, true);
+      await assertCloseTf(y, native, { message: `${what} (tfjs dilations)` });
     }
-    assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfDepthwise(a, b, o), [x, w], what);
-  });
+    await assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfDepthwise(a, b, o), [x, w], what);
+  }
 });
 
-Deno.test("conv2d: general groups equal split-convolve-concat", () => {
+Deno.test("conv2d: general groups equal split-convolve-concat", async () => {
   const cases: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
     { x: [2, 4, 5, 6], w: [6, 2, 3, 3], o: { groups: 2, padding: 1 } },
     { x: [1, 6, 5, 5], w: [3, 2, 2, 2], o: { groups: 3, stride: 2, padding: "same" } },
     { x: [1, 6, 7, 5], w: [4, 3, 3, 2], o: { groups: 2, dilation: [2, 1] } },
   ];
-  cases.forEach(({ x: xs, w: ws, o }, k) => {
+  for (const [k, { x: xs, w: ws, o }] of cases.entries()) {
     const x = randomTensor(xs, 590 + k), w = randomTensor(ws, 600 + k);
     const what = `grouped x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${JSON.stringify(o)}`;
-    assertCloseTf(conv2d(x, w, o), tfGroupedConv2d(toTf(x), toTf(w), o), { message: what });
-    assertGradsTf((a, b) => conv2d(a, b, o), (a, b) => tfGroupedConv2d(a, b, o), [x, w], what);
-  });
+    await assertCloseTf(conv2d(x, w, o), tfGroupedConv2d(await toTf(x), await toTf(w), o), {
+      message: what,
+    });
+    await assertGradsTf(
+      (a, b) => conv2d(a, b, o),
+      (a, b) => tfGroupedConv2d(a, b, o),
+      [x, w],
+      what,
+    );
+  }
 });
 
-Deno.test("conv2d: bias adds per output channel, with its gradient", () => {
+Deno.test("conv2d: bias adds per output channel, with its gradient", async () => {
   const x = randomTensor([2, 3, 5, 5], 610), w = randomTensor([4, 3, 3, 3], 611);
   const b = randomTensor([4], 612);
   const o: Conv2dOptions = { stride: 2, padding: "same" };
   const theirs = (p: tf.Tensor, q: tf.Tensor, c: tf.Tensor) =>
     tf.add(tfConv2d(p, q, o), tf.reshape(c, [1, 4, 1, 1]));
-  assertCloseTf(conv2d(x, w, { ...o, bias: b }), theirs(toTf(x), toTf(w), toTf(b)));
-  assertGradsTf((p, q, c) => conv2d(p, q, { ...o, bias: c }), theirs, [x, w, b], "bias");
+  await assertCloseTf(
+    conv2d(x, w, { ...o, bias: b }),
+    theirs(await toTf(x), await toTf(w), await toTf(b)),
+  );
+  await assertGradsTf((p, q, c) => conv2d(p, q, { ...o, bias: c }), theirs, [x, w, b], "bias");
 });
 
-Deno.test("conv2d: views as inputs, and mixed float dtypes promote", () => {
+Deno.test("conv2d: views as inputs", async () => {
   // An NHWC tensor viewed as NCHW (strided) must convolve like its contiguous copy.
   const nhwc = randomTensor([2, 5, 6, 3], 620), w = randomTensor([2, 3, 3, 3], 621);
   const x = transpose(nhwc, [0, 3, 1, 2]);
   assert.equal(x.isContiguous, false);
-  assertCloseTf(
+  await assertCloseTf(
     conv2d(x, w, { padding: 1 }),
-    toNchw(tf.conv2d(toTf(nhwc) as Tf4, toHwio(toTf(w)), 1, tfPad(1))),
+    toNchw(tf.conv2d(await toTf(nhwc) as Tf4, toHwio(await toTf(w)), 1, tfPad(1))),
   );
+});
+
+Deno.test("conv2d: mixed float dtypes promote", FLOAT64_ONLY, async () => {
   // float64 input with a float32 filter: a float64 result, and the filter's gradient stays float32.
   const x64 = randomTensor([1, 3, 4, 4], 622).cast("float64");
   const w32 = randomTensor([2, 3, 3, 3], 623);
@@ -274,7 +293,7 @@ Deno.test("conv2d: views as inputs, and mixed float dtypes promote", () => {
   assert.equal(y.dtype, "float64");
   y.sum().backward();
   assert.equal(w32.grad?.dtype, "float32");
-  assertClose(w32.grad!, grads((q) => sum(conv2d(x64.cast("float32"), q)))(w32)[0], {
+  await assertCloseAsync(w32.grad!, grads((q) => sum(conv2d(x64.cast("float32"), q)))(w32)[0], {
     rtol: 1e-5,
   });
 });
@@ -340,52 +359,57 @@ const CONV_TRANSPOSES: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[]
  * Checks one convTranspose2d case on random inputs (seeded by `seed`): its shape, its values against
  * `reference` and its gradients against tf.grads of `reference`.
  */
-function checkConvTranspose(
+async function checkConvTranspose(
   what: string,
   { x: xs, w: ws, o }: { x: number[]; w: number[]; o: ConvTranspose2dOptions },
   seed: number,
   reference: (x: tf.Tensor, w: tf.Tensor, o: ConvTranspose2dOptions) => tf.Tensor,
-): void {
+): Promise<void> {
   const x = randomTensor(xs, seed), w = randomTensor(ws, seed + 20);
   const y = convTranspose2d(x, w, o);
   assert.deepEqual(y.shape, transposedShape(xs, ws, o), what);
-  assertCloseTf(y, reference(toTf(x), toTf(w), o), { message: what });
-  assertGradsTf((a, b) => convTranspose2d(a, b, o), (a, b) => reference(a, b, o), [x, w], what);
+  await assertCloseTf(y, reference(await toTf(x), await toTf(w), o), { message: what });
+  await assertGradsTf(
+    (a, b) => convTranspose2d(a, b, o),
+    (a, b) => reference(a, b, o),
+    [x, w],
+    what,
+  );
 }
 
-Deno.test("convTranspose2d: stride, padding and outputPadding match tf.conv2dTranspose", () => {
-  CONV_TRANSPOSES.forEach(({ x, w, o }, k) =>
-    checkConvTranspose(
+Deno.test("convTranspose2d: stride, padding and outputPadding match tf.conv2dTranspose", async () => {
+  for (const [k, { x, w, o }] of CONV_TRANSPOSES.entries()) {
+    await checkConvTranspose(
       `convTranspose2d x${JSON.stringify(x)} w${JSON.stringify(w)} ${JSON.stringify(o)}`,
       { x, w, o },
       700 + k,
       tfConvTranspose,
-    )
-  );
+    );
+  }
 });
 
-Deno.test("convTranspose2d: dilation matches tfjs with the dilation written into the filter", () => {
+Deno.test("convTranspose2d: dilation matches tfjs with the dilation written into the filter", async () => {
   const cases: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[] = [
     { x: [1, 2, 4, 5], w: [2, 3, 3, 2], o: { dilation: 2 } },
     { x: [2, 3, 3, 3], w: [3, 1, 2, 3], o: { dilation: [3, 2], padding: [1, 0, 2, 1] } },
     { x: [1, 2, 3, 4], w: [2, 2, 3, 2], o: { dilation: 2, stride: [2, 3], outputPadding: 1 } },
   ];
-  cases.forEach((c, k) =>
-    checkConvTranspose(
+  for (const [k, c] of cases.entries()) {
+    await checkConvTranspose(
       `dilated convTranspose2d ${JSON.stringify(c.o)}`,
       c,
       740 + k,
       tfConvTranspose,
-    )
-  );
+    );
+  }
   // outputPadding may reach the dilation (not only the stride). With stride 1 no tap lands on the
   // extra row and column, so the result is the plain one with a zero border at the bottom/right.
   const x = randomTensor([1, 2, 3, 4], 760), w = randomTensor([2, 2, 2, 2], 761);
   const y = convTranspose2d(x, w, { dilation: 2, outputPadding: 1 });
   assert.deepEqual(y.shape, [1, 2, 6, 7]);
-  const plain = tfConvTranspose(toTf(x), toTf(w), { dilation: 2 });
-  assertCloseTf(y, tf.pad(plain, [[0, 0], [0, 0], [0, 1], [0, 1]]));
-  assertGradsTf(
+  const plain = tfConvTranspose(await toTf(x), await toTf(w), { dilation: 2 });
+  await assertCloseTf(y, tf.pad(plain, [[0, 0], [0, 0], [0, 1], [0, 1]]));
+  await assertGradsTf(
     (a, b) => convTranspose2d(a, b, { dilation: 2, outputPadding: 1 }),
     (a, b) => tf.pad(tfConvTranspose(a, b, { dilation: 2 }), [[0, 0], [0, 0], [0, 1], [0, 1]]),
     [x, w],
@@ -393,22 +417,22 @@ Deno.test("convTranspose2d: dilation matches tfjs with the dilation written into
   );
 });
 
-Deno.test("convTranspose2d: groups equal split-transpose-concat", () => {
+Deno.test("convTranspose2d: groups equal split-transpose-concat", async () => {
   const cases: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[] = [
     { x: [1, 4, 3, 3], w: [4, 3, 3, 3], o: { groups: 2, stride: 2, padding: 1 } },
     { x: [2, 3, 3, 4], w: [3, 1, 2, 2], o: { groups: 3, stride: [1, 2], outputPadding: [0, 1] } },
   ];
-  cases.forEach((c, k) =>
-    checkConvTranspose(
+  for (const [k, c] of cases.entries()) {
+    await checkConvTranspose(
       `grouped convTranspose2d ${JSON.stringify(c.o)}`,
       c,
       770 + k,
       tfGroupedConvTranspose,
-    )
-  );
+    );
+  }
 });
 
-Deno.test("convTranspose2d: gradients agree with finite differences (float64), bias included", () => {
+Deno.test("convTranspose2d: gradients agree with finite differences, bias included", async () => {
   const cases: { x: number[]; w: number[]; o: ConvTranspose2dOptions }[] = [
     { x: [1, 2, 3, 3], w: [2, 2, 3, 3], o: { stride: 2, padding: 1, outputPadding: 1 } },
     { x: [2, 2, 2, 3], w: [2, 1, 2, 2], o: { stride: [1, 2], dilation: [2, 1], groups: 2 } },
@@ -417,13 +441,13 @@ Deno.test("convTranspose2d: gradients agree with finite differences (float64), b
     { x: [1, 2, 3, 3], w: [2, 2, 2, 2], o: { dilation: 2, outputPadding: 1 } },
     { x: [1, 1, 2, 3], w: [1, 2, 2, 2], o: { stride: 2, dilation: 3, outputPadding: [2, 1] } },
   ];
-  cases.forEach(({ x, w, o }, k) => {
-    gradcheck(
+  for (const [k, { x, w, o }] of cases.entries()) {
+    await gradcheck(
       (a, b) => convTranspose2d(a, b, o),
       [randomTensor(x, 790 + k), randomTensor(w, 800 + k)],
     );
-  });
-  gradcheck(
+  }
+  await gradcheck(
     (a, b, c) => convTranspose2d(a, b, { stride: 2, bias: c }),
     [randomTensor([1, 2, 2, 3], 810), randomTensor([2, 3, 2, 2], 811), randomTensor([3], 812)],
   );
@@ -517,44 +541,48 @@ for (const kind of ["max", "avg"] as const) {
   const ours = kind === "max" ? maxPool2d : avgPool2d;
   const name = kind === "max" ? "maxPool2d" : "avgPool2d";
 
-  Deno.test(`${name}: strides ≠ kernel and every padding form match tfjs, gradients too`, () => {
-    POOLS.forEach(({ x: xs, k, o }, i) => {
+  Deno.test(`${name}: strides ≠ kernel and every padding form match tfjs, gradients too`, async () => {
+    for (const [i, { x: xs, k, o }] of POOLS.entries()) {
       // Distinct random values, so no window has a tie for its maximum.
       const x = randomTensor(xs, 900 + i);
       const what = `${name} x${JSON.stringify(xs)} k${JSON.stringify(k)} ${JSON.stringify(o)}`;
       const y = ours(x, k, o);
-      assertCloseTf(y, tfPool(kind, toTf(x), k, o), { message: what });
-      assertCloseTf(y, tfPoolComposed(kind, toTf(x), k, o), { message: `${what} (composed)` });
-      assertGradsTf((a) => ours(a, k, o), (a) => tfPoolComposed(kind, a, k, o), [x], what);
-    });
+      await assertCloseTf(y, tfPool(kind, await toTf(x), k, o), { message: what });
+      await assertCloseTf(y, tfPoolComposed(kind, await toTf(x), k, o), {
+        message: `${what} (composed)`,
+      });
+      await assertGradsTf((a) => ours(a, k, o), (a) => tfPoolComposed(kind, a, k, o), [x], what);
+    }
   });
 
-  Deno.test(`${name}: dilation matches tf.pool`, () => {
+  Deno.test(`${name}: dilation matches tf.pool`, async () => {
     const cases: { x: number[]; k: Pair; o: Pool2dOptions }[] = [
       { x: [1, 2, 7, 7], k: 2, o: { stride: 1, dilation: 2 } },
       { x: [2, 1, 8, 6], k: [3, 2], o: { stride: 1, dilation: [2, 3], padding: "same" } },
       { x: [1, 2, 7, 6], k: 2, o: { stride: 1, dilation: [1, 2], padding: [1, 0, 0, 2] } },
     ];
-    cases.forEach(({ x: xs, k, o }, i) => {
+    for (const [i, { x: xs, k, o }] of cases.entries()) {
       const x = randomTensor(xs, 920 + i);
       const what = `${name} dilated ${JSON.stringify(o)}`;
       const y = ours(x, k, o);
       if (o.padding === undefined) {
-        assertCloseTf(y, tfPool(kind, toTf(x), k, o), { message: `${what} (tf.pool)` });
+        await assertCloseTf(y, tfPool(kind, await toTf(x), k, o), { message: `${what} (tf.pool)` });
       }
-      assertCloseTf(y, tfPoolComposed(kind, toTf(x), k, o), { message: what });
-      assertGradsTf((a) => ours(a, k, o), (a) => tfPoolComposed(kind, a, k, o), [x], what);
-    });
+      await assertCloseTf(y, tfPoolComposed(kind, await toTf(x), k, o), { message: what });
+      await assertGradsTf((a) => ours(a, k, o), (a) => tfPoolComposed(kind, a, k, o), [x], what);
+    }
   });
 
-  Deno.test(`${name}: gradients agree with finite differences (float64)`, () => {
+  Deno.test(`${name}: gradients agree with finite differences`, async () => {
     const cases: { x: number[]; k: Pair; o: Pool2dOptions }[] = [
       { x: [2, 2, 4, 5], k: 2, o: {} },
       { x: [1, 2, 5, 5], k: 3, o: { stride: 2, padding: "same" } },
       { x: [1, 1, 5, 4], k: [2, 3], o: { stride: 1, padding: [1, 0, 1, 1] } },
       { x: [1, 1, 6, 6], k: 2, o: { stride: [1, 2], dilation: [2, 1] } },
     ];
-    cases.forEach(({ x, k, o }, i) => gradcheck((a) => ours(a, k, o), [randomTensor(x, 930 + i)]));
+    for (const [i, { x, k, o }] of cases.entries()) {
+      await gradcheck((a) => ours(a, k, o), [randomTensor(x, 930 + i)]);
+    }
   });
 
   Deno.test(`${name}: errors`, () => {
@@ -582,15 +610,15 @@ for (const kind of ["max", "avg"] as const) {
   });
 }
 
-Deno.test("pooling: padding never counts, in the max or in the mean", () => {
+Deno.test("pooling: padding never counts, in the max or in the mean", async () => {
   const x = tensor([[[[-1, -2], [-3, -4]]]]);
   // Every window touches padding; zeros there would win the max of these negative numbers.
-  assert.deepEqual(maxPool2d(x, 2, { stride: 1, padding: 1 }).toArray(), [[[
+  assert.deepEqual(await maxPool2d(x, 2, { stride: 1, padding: 1 }).array(), [[[
     [-1, -1, -2],
     [-1, -1, -2],
     [-3, -3, -4],
   ]]]);
-  assertClose(avgPool2d(x, 2, { stride: 1, padding: 1 }), [[[
+  await assertCloseAsync(avgPool2d(x, 2, { stride: 1, padding: 1 }), [[[
     [-1, -1.5, -2],
     [-2, -2.5, -3],
     [-3, -3.5, -4],
@@ -600,14 +628,14 @@ Deno.test("pooling: padding never counts, in the max or in the mean", () => {
 // ---------------------------------------------------------------------------------------------
 // upsample
 
-Deno.test("upsample: nearest neighbour matches tf.image.resizeNearestNeighbor, gradients too", () => {
+Deno.test("upsample: nearest neighbour matches tf.image.resizeNearestNeighbor, gradients too", async () => {
   const cases: { x: number[]; scale: Pair }[] = [
     { x: [2, 3, 4, 5], scale: 2 },
     { x: [1, 2, 3, 3], scale: [2, 3] },
     { x: [1, 1, 5, 2], scale: [1, 2] },
     { x: [2, 1, 1, 2], scale: [3, 1] },
   ];
-  cases.forEach(({ x: xs, scale }, k) => {
+  for (const [k, { x: xs, scale }] of cases.entries()) {
     const x = randomTensor(xs, 950 + k);
     const [sH, sW] = pairOf(scale);
     const size: [number, number] = [xs[2] * sH, xs[3] * sW];
@@ -616,11 +644,11 @@ Deno.test("upsample: nearest neighbour matches tf.image.resizeNearestNeighbor, g
     const theirs = (a: tf.Tensor) =>
       a.shape[0] === 1 ? resize(a) : tf.concat(tf.split(a, a.shape[0], 0).map(resize), 0);
     const what = `upsample x${JSON.stringify(xs)} scale ${JSON.stringify(scale)}`;
-    assertCloseTf(upsample(x, scale), theirs(toTf(x)), { message: what });
-    assertGradsTf((a) => upsample(a, scale), theirs, [x], what);
-    gradcheck((a) => upsample(a, scale), [x]);
-  });
-  const blocks = upsample(tensor([[[[1, 2]]]]), [2, 2]).toArray();
+    await assertCloseTf(upsample(x, scale), theirs(await toTf(x)), { message: what });
+    await assertGradsTf((a) => upsample(a, scale), theirs, [x], what);
+    await gradcheck((a) => upsample(a, scale), [x]);
+  }
+  const blocks = await upsample(tensor([[[[1, 2]]]]), [2, 2]).array();
   assert.deepEqual(blocks, [[[[1, 1, 2, 2], [1, 1, 2, 2]]]]);
   assertThrowsWith(() => upsample(randomTensor([2, 3, 4], 960), 2), "upsample", "4 dimensions");
   assertThrowsWith(() => upsample(randomTensor([1, 1, 2, 2], 961), 0), "upsample", "scale");

@@ -1,12 +1,14 @@
 /**
  * Indexing ops: gather / indexSelect with any index shape on any axis, and oneHot. Forward values
  * against TensorFlow.js, gradients (which must accumulate over repeated indices) against float64
- * finite differences and against tfjs's `tf.grads`, and the error messages.
+ * finite differences and against tfjs's `tf.grads`, and the error messages. The file belongs to the
+ * shared op suite: it runs on `cpu` and on `webgpu` (`tests/helpers/backend.ts`); on `webgpu` the
+ * finite differences are float32 ones.
  */
 
 import assert from "node:assert/strict";
 import {
-  assertClose,
+  assertCloseAsync,
   assertThrowsWith,
   gather,
   gradcheck,
@@ -18,6 +20,7 @@ import {
   tensor,
   transpose,
 } from "../lib/mod.ts";
+import "./helpers/backend.ts";
 import {
   assertCloseTf,
   assertGradsTf,
@@ -38,67 +41,68 @@ const GATHERS: { shape: number[]; indices: number[]; axis: number }[] = [
   { shape: [3, 1, 2], indices: [4], axis: 1 },
 ];
 
-Deno.test("gather: any index shape on any axis matches tf.gather, gradients included", () => {
-  GATHERS.forEach(({ shape, indices, axis }, k) => {
+Deno.test("gather: any index shape on any axis matches tf.gather, gradients included", async () => {
+  for (const [k, { shape, indices, axis }] of GATHERS.entries()) {
     const x = randomTensor(shape, 300 + k);
     const a = axis < 0 ? axis + shape.length : axis;
     const idx = randomIndices(indices, shape[a], 310 + k);
     const what = `gather ${JSON.stringify(shape)} by ${JSON.stringify(indices)} on axis ${axis}`;
     const y = gather(x, idx, axis);
     assert.deepEqual(y.shape, [...shape.slice(0, a), ...indices, ...shape.slice(a + 1)], what);
-    const idxTf = toTf(idx);
-    assertCloseTf(y, tf.gather(toTf(x), idxTf, a), { message: what });
-    assertGradsTf((t) => gather(t, idx, axis), (t) => tf.gather(t, idxTf, a), [x], what);
+    const idxTf = await toTf(idx);
+    await assertCloseTf(y, tf.gather(await toTf(x), idxTf, a), { message: what });
+    await assertGradsTf((t) => gather(t, idx, axis), (t) => tf.gather(t, idxTf, a), [x], what);
     // gradcheck leaves the int32 indices alone and checks the float argument only.
-    gradcheck((t, i) => gather(t, i, axis), [x, idx]);
-  });
+    await gradcheck((t, i) => gather(t, i, axis), [x, idx]);
+  }
 });
 
-Deno.test("gather: repeated indices accumulate in the gradient", () => {
+Deno.test("gather: repeated indices accumulate in the gradient", async () => {
   const x = randomTensor([4, 2], 320);
   const [g] = grads((t) => sum(gather(t, [1, 1, 3, 1])))(x);
-  assert.deepEqual(g.toArray(), [[0, 0], [3, 3], [0, 0], [1, 1]]);
+  assert.deepEqual(await g.array(), [[0, 0], [3, 3], [0, 0], [1, 1]]);
   // Along axis 1, with a 2-D index and weights, so each repeat adds its own weight.
   const w = tensor([[[1, 10], [100, 1000]], [[2, 20], [200, 2000]], [[3, 30], [300, 3000]]]);
   const [h] = grads((t) => sum(mul(gather(t, [[0, 0], [2, 0]], 1), w)))(randomTensor([3, 3], 321));
-  assertClose(h, [[11 + 1000, 0, 100], [22 + 2000, 0, 200], [33 + 3000, 0, 300]]);
-  gradcheck((t) => gather(t, [[0, 0], [2, 0]], 1), [randomTensor([3, 3], 322)]);
+  await assertCloseAsync(h, [[11 + 1000, 0, 100], [22 + 2000, 0, 200], [33 + 3000, 0, 300]]);
+  await gradcheck((t) => gather(t, [[0, 0], [2, 0]], 1), [randomTensor([3, 3], 322)]);
 });
 
-Deno.test("indexSelect: PyTorch's argument order for gather", () => {
+Deno.test("indexSelect: PyTorch's argument order for gather", async () => {
   const x = randomTensor([3, 5, 2], 330);
   const idx = tensor([4, 0, 4], { dtype: "int32" });
+  const idxTf = await toTf(idx);
   const y = indexSelect(x, 1, idx);
-  assertCloseTf(y, tf.gather(toTf(x), toTf(idx), 1));
-  assertClose(y, gather(x, idx, 1));
-  assertGradsTf(
+  await assertCloseTf(y, tf.gather(await toTf(x), idxTf, 1));
+  await assertCloseAsync(y, gather(x, idx, 1));
+  await assertGradsTf(
     (t) => indexSelect(t, 1, idx),
-    (t) => tf.gather(t, toTf(idx), 1),
+    (t) => tf.gather(t, idxTf, 1),
     [x],
     "indexSelect",
   );
-  gradcheck((t) => indexSelect(t, -2, idx), [x]);
+  await gradcheck((t) => indexSelect(t, -2, idx), [x]);
 });
 
-Deno.test("gather: embedding lookups, views as inputs, int32 tables", () => {
+Deno.test("gather: embedding lookups, views as inputs, int32 tables", async () => {
   // An embedding table looked up by a batch of token ids.
   const table = randomTensor([10, 4], 340);
   const ids = randomIndices([2, 3], 10, 341);
-  assertCloseTf(gather(table, ids), tf.gather(toTf(table), toTf(ids)));
+  await assertCloseTf(gather(table, ids), tf.gather(await toTf(table), await toTf(ids)));
   // Non-contiguous table and indices.
   const x = randomTensor([3, 6], 342);
   const idx = transpose(randomIndices([2, 3], 6, 343));
   const y = gather(transpose(x), idx);
   assert.equal(idx.isContiguous, false);
   // toTf reads idx in its logical order, so it arrives already transposed.
-  assertCloseTf(y, tf.gather(tf.transpose(toTf(x)), toTf(idx)));
-  gradcheck((t) => gather(transpose(t), idx), [x]);
+  await assertCloseTf(y, tf.gather(tf.transpose(await toTf(x)), await toTf(idx)));
+  await gradcheck((t) => gather(transpose(t), idx), [x]);
   // Plain arrays as indices become int32.
-  assertClose(gather(tensor([10, 20, 30]), [2, 0]), [30, 10]);
+  await assertCloseAsync(gather(tensor([10, 20, 30]), [2, 0]), [30, 10]);
   // An int32 table gathers int32 values.
   const ints = gather(tensor([[1, 2], [3, 4], [5, 6]], { dtype: "int32" }), [2, 2, 0]);
   assert.equal(ints.dtype, "int32");
-  assert.deepEqual(ints.toArray(), [[5, 6], [5, 6], [1, 2]]);
+  assert.deepEqual(await ints.array(), [[5, 6], [5, 6], [1, 2]]);
 });
 
 Deno.test("gather: errors name the bad index and the axis", () => {
@@ -118,18 +122,18 @@ const ONE_HOTS: { shape: number[]; depth: number; values?: number[] }[] = [
   { shape: [4], depth: 3, values: [-1, 3, 2, 100] },
 ];
 
-Deno.test("oneHot: float32 codes on a new last axis, matching tf.oneHot", () => {
-  ONE_HOTS.forEach(({ shape, depth, values }, k) => {
+Deno.test("oneHot: float32 codes on a new last axis, matching tf.oneHot", async () => {
+  for (const [k, { shape, depth, values }] of ONE_HOTS.entries()) {
     const idx = values ? tensor(values, { dtype: "int32" }) : randomIndices(shape, depth, 360 + k);
     const what = `oneHot ${JSON.stringify(shape)} depth ${depth}`;
     const y = oneHot(idx, depth);
     assert.equal(y.dtype, "float32", what);
     assert.deepEqual(y.shape, [...idx.shape, depth], what);
-    assertCloseTf(y, tf.oneHot(toTf(idx), depth), { message: what });
-  });
-  assert.deepEqual(oneHot([2, 0], 3).toArray(), [[0, 0, 1], [1, 0, 0]]);
+    await assertCloseTf(y, tf.oneHot(await toTf(idx), depth), { message: what });
+  }
+  assert.deepEqual(await oneHot([2, 0], 3).array(), [[0, 0, 1], [1, 0, 0]]);
   // tfjs insists on depth ≥ 2; depth 1 is still well defined.
-  assert.deepEqual(oneHot([0, 0, 1], 1).toArray(), [[1], [1], [0]]);
+  assert.deepEqual(await oneHot([0, 0, 1], 1).array(), [[1], [1], [0]]);
   assertThrowsWith(() => oneHot([1], 0), "oneHot", "depth", "positive integer", "0");
   assertThrowsWith(() => oneHot([1], 2.5), "oneHot", "depth", "2.5");
   assertThrowsWith(() => oneHot(tensor([1, 0]), 2), "oneHot", "int32", "float32");

@@ -2,12 +2,14 @@
  * Losses: mse, crossEntropy (int32 labels and soft float targets), binaryCrossEntropyWithLogits and
  * nll, each with the 'mean', 'sum' and 'none' reductions. Forward values against TensorFlow.js's
  * tf.losses (or the textbook formula in tfjs ops), gradients against float64 finite differences
- * and against tfjs's `tf.grads`, numerical stability for large logits, and the error messages.
+ * and against tfjs's `tf.grads`, numerical stability for large logits, and the error messages. The
+ * file belongs to the shared op suite: it runs on `cpu` and on `webgpu` (`tests/helpers/backend.ts`);
+ * on `webgpu` the finite differences are float32 ones.
  */
 
 import assert from "node:assert/strict";
 import {
-  assertClose,
+  assertCloseAsync,
   assertThrowsWith,
   binaryCrossEntropyWithLogits,
   crossEntropy,
@@ -20,6 +22,7 @@ import {
   softmax,
   tensor,
 } from "../lib/mod.ts";
+import "./helpers/backend.ts";
 import {
   assertCloseTf,
   assertGradsTf,
@@ -44,9 +47,9 @@ function tfReduce(losses: tf.Tensor, reduction: Reduction): tf.Tensor {
 // ---------------------------------------------------------------------------------------------
 // mse
 
-Deno.test("mse: every reduction matches tf.losses.meanSquaredError, gradients for both inputs", () => {
+Deno.test("mse: every reduction matches tf.losses.meanSquaredError, gradients for both inputs", async () => {
   const shapes = [[5, 3], [7], [2, 1, 3], [1]];
-  shapes.forEach((shape, k) => {
+  for (const [k, shape] of shapes.entries()) {
     const p = randomTensor(shape, 1000 + k), t = randomTensor(shape, 1010 + k);
     for (const reduction of REDUCTIONS) {
       const what = `mse ${JSON.stringify(shape)} ${reduction}`;
@@ -54,12 +57,12 @@ Deno.test("mse: every reduction matches tf.losses.meanSquaredError, gradients fo
         tf.losses.meanSquaredError(b, a, undefined, TF_REDUCTION[reduction]);
       const y = mse(p, t, reduction);
       assert.deepEqual(y.shape, reduction === "none" ? shape : [], what);
-      assertCloseTf(y, theirs(toTf(p), toTf(t)), { message: what });
-      assertGradsTf((a, b) => mse(a, b, reduction), theirs, [p, t], what);
-      gradcheck((a, b) => mse(a, b, reduction), [p, t]);
+      await assertCloseTf(y, theirs(await toTf(p), await toTf(t)), { message: what });
+      await assertGradsTf((a, b) => mse(a, b, reduction), theirs, [p, t], what);
+      await gradcheck((a, b) => mse(a, b, reduction), [p, t]);
     }
-  });
-  assertClose(mse(tensor([1, 2, 3]), [1, 0, 0]), (0 + 4 + 9) / 3);
+  }
+  await assertCloseAsync(mse(tensor([1, 2, 3]), [1, 0, 0]), (0 + 4 + 9) / 3);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -74,28 +77,28 @@ const CE_CASES: { n: number; c: number; scale: number }[] = [
   { n: 5, c: 4, scale: 200 },
 ];
 
-Deno.test("crossEntropy: int32 labels match tf.losses.softmaxCrossEntropy, every reduction", () => {
-  CE_CASES.forEach(({ n, c, scale }, k) => {
+Deno.test("crossEntropy: int32 labels match tf.losses.softmaxCrossEntropy, every reduction", async () => {
+  for (const [k, { n, c, scale }] of CE_CASES.entries()) {
     const z = randomTensor([n, c], 1100 + k, -scale, scale);
     const y = randomIndices([n], c, 1110 + k);
     // Our own oneHot builds tfjs's one-hot labels, since tf.oneHot refuses depth 1.
-    const codes = toTf(oneHot(y, c));
+    const codes = await toTf(oneHot(y, c));
     for (const reduction of REDUCTIONS) {
       const what = `crossEntropy [${n}, ${c}]×${scale} ${reduction}`;
       const theirs = (a: tf.Tensor) =>
         tf.losses.softmaxCrossEntropy(codes, a, undefined, 0, TF_REDUCTION[reduction]);
       const loss = crossEntropy(z, y, reduction);
       assert.deepEqual(loss.shape, reduction === "none" ? [n] : [], what);
-      assert.ok(Array.from(loss.dataSync()).every(Number.isFinite), `${what}: finite`);
-      assertCloseTf(loss, theirs(toTf(z)), { message: what });
-      assertGradsTf((a) => crossEntropy(a, y, reduction), theirs, [z], what);
-      if (scale < 10) gradcheck((a, b) => crossEntropy(a, b, reduction), [z, y]);
+      assert.ok(Array.from(await loss.data()).every(Number.isFinite), `${what}: finite`);
+      await assertCloseTf(loss, theirs(await toTf(z)), { message: what });
+      await assertGradsTf((a) => crossEntropy(a, y, reduction), theirs, [z], what);
+      if (scale < 10) await gradcheck((a, b) => crossEntropy(a, b, reduction), [z, y]);
     }
-  });
+  }
   // By hand: log(e^0 + e^0) - 0 = log 2 for a uniform row.
-  assertClose(crossEntropy([[0, 0]], [1]), Math.LN2);
+  await assertCloseAsync(crossEntropy([[0, 0]], [1]), Math.LN2);
   // Plain arrays of labels are read as int32.
-  assertClose(
+  await assertCloseAsync(
     crossEntropy([[1, 2, 3], [3, 2, 1]], [2, 0]),
     crossEntropy(
       tensor([[1, 2, 3], [3, 2, 1]]),
@@ -107,59 +110,61 @@ Deno.test("crossEntropy: int32 labels match tf.losses.softmaxCrossEntropy, every
 // ---------------------------------------------------------------------------------------------
 // crossEntropy with soft targets
 
-Deno.test("crossEntropy: soft float targets match tfjs, with gradients for logits and targets", () => {
+Deno.test("crossEntropy: soft float targets match tfjs, with gradients for logits and targets", async () => {
   const cases = [[4, 3], [1, 6], [6, 2]];
-  cases.forEach(([n, c], k) => {
+  for (const [k, [n, c]] of cases.entries()) {
     const z = randomTensor([n, c], 1200 + k, -3, 3);
     const t = softmax(randomTensor([n, c], 1210 + k));
     for (const reduction of REDUCTIONS) {
       const what = `crossEntropy soft [${n}, ${c}] ${reduction}`;
       const viaLosses = tf.losses.softmaxCrossEntropy(
-        toTf(t),
-        toTf(z),
+        await toTf(t),
+        await toTf(z),
         undefined,
         0,
         TF_REDUCTION[reduction],
       );
       const loss = crossEntropy(z, t, reduction);
-      assertCloseTf(loss, viaLosses, { message: what });
+      await assertCloseTf(loss, viaLosses, { message: what });
       // The textbook formula, differentiable in the targets too.
       const theirs = (a: tf.Tensor, b: tf.Tensor) =>
         tfReduce(tf.neg(tf.sum(tf.mul(b, tf.logSoftmax(a)), -1)), reduction);
-      assertGradsTf((a, b) => crossEntropy(a, b, reduction), theirs, [z, t], what);
-      gradcheck((a, b) => crossEntropy(a, b, reduction), [z, t]);
+      await assertGradsTf((a, b) => crossEntropy(a, b, reduction), theirs, [z, t], what);
+      await gradcheck((a, b) => crossEntropy(a, b, reduction), [z, t]);
     }
-  });
+  }
   // One-hot targets give the same loss as the labels they encode.
   const z = randomTensor([5, 4], 1220), y = randomIndices([5], 4, 1221);
-  assertClose(crossEntropy(z, oneHot(y, 4), "none"), crossEntropy(z, y, "none"), { rtol: 1e-6 });
+  await assertCloseAsync(crossEntropy(z, oneHot(y, 4), "none"), crossEntropy(z, y, "none"), {
+    rtol: 1e-6,
+  });
 });
 
-Deno.test("crossEntropy: soft targets given as plain arrays stay float", () => {
+Deno.test("crossEntropy: soft targets given as plain arrays stay float", async () => {
   const z = tensor([[0.5, -1, 2], [1, 1, 0]]);
   const targets = [[0.2, 0.3, 0.5], [0.9, 0.05, 0.05]];
   const want = tf.losses.softmaxCrossEntropy(
     tf.tensor(targets),
-    toTf(z),
+    await toTf(z),
     undefined,
     0,
     tf.Reduction.NONE,
   );
-  assertCloseTf(crossEntropy(z, targets, "none"), want);
-  assertCloseTf(crossEntropy(z, tensor(targets), "none"), want);
+  await assertCloseTf(crossEntropy(z, targets, "none"), want);
+  await assertCloseTf(crossEntropy(z, tensor(targets), "none"), want);
 });
 
 // ---------------------------------------------------------------------------------------------
 // binaryCrossEntropyWithLogits
 
-Deno.test("binaryCrossEntropyWithLogits: matches tf.losses.sigmoidCrossEntropy, every reduction", () => {
+Deno.test("binaryCrossEntropyWithLogits: matches tf.losses.sigmoidCrossEntropy, every reduction", async () => {
   const cases: { shape: number[]; scale: number; hard: boolean }[] = [
     { shape: [5, 3], scale: 3, hard: false },
     { shape: [8], scale: 3, hard: true },
     { shape: [2, 1, 2], scale: 1, hard: false },
     { shape: [6], scale: 60, hard: true },
   ];
-  cases.forEach(({ shape, scale, hard }, k) => {
+  for (const [k, { shape, scale, hard }] of cases.entries()) {
     const z = randomTensor(shape, 1300 + k, -scale, scale);
     const soft = randomTensor(shape, 1310 + k, 0, 1);
     const t = hard ? soft.greater(0.5) : soft;
@@ -169,43 +174,53 @@ Deno.test("binaryCrossEntropyWithLogits: matches tf.losses.sigmoidCrossEntropy, 
         tf.losses.sigmoidCrossEntropy(b, a, undefined, 0, TF_REDUCTION[reduction]);
       const loss = binaryCrossEntropyWithLogits(z, t, reduction);
       assert.deepEqual(loss.shape, reduction === "none" ? shape : [], what);
-      assert.ok(Array.from(loss.dataSync()).every(Number.isFinite), `${what}: finite`);
-      assertCloseTf(loss, theirs(toTf(z), toTf(t)), { message: what });
-      assertGradsTf((a, b) => binaryCrossEntropyWithLogits(a, b, reduction), theirs, [z, t], what);
+      assert.ok(Array.from(await loss.data()).every(Number.isFinite), `${what}: finite`);
+      await assertCloseTf(loss, theirs(await toTf(z), await toTf(t)), { message: what });
+      await assertGradsTf(
+        (a, b) => binaryCrossEntropyWithLogits(a, b, reduction),
+        theirs,
+        [z, t],
+        what,
+      );
       if (scale < 10) {
-        gradcheck((a, b) => binaryCrossEntropyWithLogits(a, b, reduction), [z, t]);
+        await gradcheck((a, b) => binaryCrossEntropyWithLogits(a, b, reduction), [z, t]);
       }
     }
-  });
+  }
   // By hand: at z = 0 the loss is log 2 whatever the target.
-  assertClose(binaryCrossEntropyWithLogits([0, 0], [0, 1], "none"), [Math.LN2, Math.LN2]);
+  await assertCloseAsync(binaryCrossEntropyWithLogits([0, 0], [0, 1], "none"), [
+    Math.LN2,
+    Math.LN2,
+  ]);
   // Extreme logits: the right answer costs nothing, the wrong one costs |z|.
-  assertClose(binaryCrossEntropyWithLogits([100, -100], [1, 0], "none"), [0, 0]);
-  assertClose(binaryCrossEntropyWithLogits([100, -100], [0, 1], "none"), [100, 100]);
+  await assertCloseAsync(binaryCrossEntropyWithLogits([100, -100], [1, 0], "none"), [0, 0]);
+  await assertCloseAsync(binaryCrossEntropyWithLogits([100, -100], [0, 1], "none"), [100, 100]);
 });
 
 // ---------------------------------------------------------------------------------------------
 // nll
 
-Deno.test("nll: picks -logProbs at the labels, every reduction, matching tfjs", () => {
+Deno.test("nll: picks -logProbs at the labels, every reduction, matching tfjs", async () => {
   const cases = [[4, 3], [1, 5], [6, 2]];
-  cases.forEach(([n, c], k) => {
+  for (const [k, [n, c]] of cases.entries()) {
     const lp = logSoftmax(randomTensor([n, c], 1400 + k));
     const y = randomIndices([n], c, 1410 + k);
-    const codes = toTf(oneHot(y, c));
+    const codes = await toTf(oneHot(y, c));
     for (const reduction of REDUCTIONS) {
       const what = `nll [${n}, ${c}] ${reduction}`;
       const theirs = (a: tf.Tensor) => tfReduce(tf.neg(tf.sum(tf.mul(a, codes), -1)), reduction);
       const loss = nll(lp, y, reduction);
-      assertCloseTf(loss, theirs(toTf(lp)), { message: what });
-      assertGradsTf((a) => nll(a, y, reduction), theirs, [lp], what);
-      gradcheck((a, b) => nll(a, b, reduction), [lp, y]);
+      await assertCloseTf(loss, theirs(await toTf(lp)), { message: what });
+      await assertGradsTf((a) => nll(a, y, reduction), theirs, [lp], what);
+      await gradcheck((a, b) => nll(a, b, reduction), [lp, y]);
     }
     // crossEntropy is nll after logSoftmax.
     const z = randomTensor([n, c], 1420 + k);
-    assertClose(nll(logSoftmax(z), y, "none"), crossEntropy(z, y, "none"), { rtol: 1e-6 });
-  });
-  assertClose(nll([[-1, -2], [-3, -4]], [1, 0], "none"), [2, 3]);
+    await assertCloseAsync(nll(logSoftmax(z), y, "none"), crossEntropy(z, y, "none"), {
+      rtol: 1e-6,
+    });
+  }
+  await assertCloseAsync(nll([[-1, -2], [-3, -4]], [1, 0], "none"), [2, 3]);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -3,12 +3,13 @@
  * dropped), on every operand layout the kernel sees: contiguous, transposed views, broadcast batch
  * views, offset and strided slices. Forward values against TensorFlow.js, gradients against float64
  * finite differences and tfjs's `tf.grads`; dtype rules and error messages. Also cast, toFloat and
- * toInt.
+ * toInt. The file belongs to the shared op suite: it runs on `cpu` and on `webgpu`
+ * (`tests/helpers/backend.ts`); on `webgpu` the finite differences are float32 ones.
  */
 
 import assert from "node:assert/strict";
 import {
-  assertClose,
+  assertCloseAsync,
   assertThrowsWith,
   broadcastTo,
   cast,
@@ -28,6 +29,7 @@ import {
   toInt,
   transpose,
 } from "../lib/mod.ts";
+import { FLOAT64_ONLY } from "./helpers/backend.ts";
 import { assertCloseTf, assertGradsTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 /**
@@ -73,29 +75,34 @@ const CASES: readonly { a: number[]; b: number[]; out: number[] }[] = [
 
 for (const [k, { a: sa, b: sb, out }] of CASES.entries()) {
   const what = `${name(sa)} @ ${name(sb)}`;
-  Deno.test(`matmul ${what}: NumPy shape ${name(out)}; values and gradients match tfjs`, () => {
+  Deno.test(`matmul ${what}: NumPy shape ${name(out)}; values and gradients match tfjs`, async () => {
     const a = randomTensor(sa, 10 + 2 * k), b = randomTensor(sb, 11 + 2 * k);
     const y = matmul(a, b);
     assert.deepEqual(y.shape, out, what);
     assert.equal(y.dtype, "float32", what);
-    assertCloseTf(y, tfMatmul(toTf(a), toTf(b)), { message: what });
+    await assertCloseTf(y, tfMatmul(await toTf(a), await toTf(b)), { message: what });
     // The method form is the same op.
-    assertClose(a.matmul(b), y, { message: `${what} as a method` });
-    gradcheck(matmul, [a, b]);
-    assertGradsTf(matmul, tfMatmul, [a, b], what);
+    await assertCloseAsync(a.matmul(b), y, { message: `${what} as a method` });
+    await gradcheck(matmul, [a, b]);
+    await assertGradsTf(matmul, tfMatmul, [a, b], what);
   });
 }
 
-Deno.test("matmul: hand-checked products; one tensor on both sides", () => {
+Deno.test("matmul: hand-checked products; one tensor on both sides", async () => {
   // A dot product, a matrix-vector product, a vector-matrix product, a column times a row.
-  assertClose(matmul(tensor([1, 2, 3]), tensor([4, 5, 6])), 32);
-  assertClose(matmul(tensor([[1, 2], [3, 4]]), tensor([1, -1])), [-1, -1]);
-  assertClose(matmul(tensor([1, -1]), tensor([[1, 2], [3, 4]])), [-2, -2]);
-  assertClose(matmul(tensor([[1], [2]]), tensor([[3, 4]])), [[3, 4], [6, 8]]);
+  await assertCloseAsync(matmul(tensor([1, 2, 3]), tensor([4, 5, 6])), 32);
+  await assertCloseAsync(matmul(tensor([[1, 2], [3, 4]]), tensor([1, -1])), [-1, -1]);
+  await assertCloseAsync(matmul(tensor([1, -1]), tensor([[1, 2], [3, 4]])), [-2, -2]);
+  await assertCloseAsync(matmul(tensor([[1], [2]]), tensor([[3, 4]])), [[3, 4], [6, 8]]);
   // x @ xᵀ: both gradient contributions reach x.
   const x = randomTensor([3, 4], 150);
-  gradcheck((t) => matmul(t, transpose(t)), [x]);
-  assertGradsTf((t) => matmul(t, transpose(t)), (t) => tf.matMul(t, t, false, true), [x], "x @ xᵀ");
+  await gradcheck((t) => matmul(t, transpose(t)), [x]);
+  await assertGradsTf(
+    (t) => matmul(t, transpose(t)),
+    (t) => tf.matMul(t, t, false, true),
+    [x],
+    "x @ xᵀ",
+  );
 });
 
 /** Operand layouts: each builds a view from a fresh contiguous base and says what it is. */
@@ -203,36 +210,44 @@ const LAYOUTS: readonly {
 ];
 
 for (const { what, a, b } of LAYOUTS) {
-  Deno.test(`matmul with ${what}: values and gradients match tfjs`, () => {
+  Deno.test(`matmul with ${what}: values and gradients match tfjs`, async () => {
     const [baseA, viewA, tfViewA] = a();
     const [baseB, viewB, tfViewB] = b();
-    const before = Float32Array.from(baseA.dataSync());
+    const before = Float32Array.from(await baseA.data());
     const y = matmul(viewA(baseA), viewB(baseB));
-    assertCloseTf(y, tfMatmul(tfViewA(toTf(baseA)), tfViewB(toTf(baseB))), { message: what });
-    assertClose(baseA.dataSync(), before, { message: `${what}: the operand is untouched` });
+    await assertCloseTf(y, tfMatmul(tfViewA(await toTf(baseA)), tfViewB(await toTf(baseB))), {
+      message: what,
+    });
+    await assertCloseAsync(await baseA.data(), before, {
+      message: `${what}: the operand is untouched`,
+    });
     const ours = (p: Tensor, q: Tensor) => matmul(viewA(p), viewB(q));
     const theirs = (p: tf.Tensor, q: tf.Tensor) => tfMatmul(tfViewA(p), tfViewB(q));
-    gradcheck(ours, [baseA, baseB]);
-    assertGradsTf(ours, theirs, [baseA, baseB], what);
+    await gradcheck(ours, [baseA, baseB]);
+    await assertGradsTf(ours, theirs, [baseA, baseB], what);
   });
 }
 
-Deno.test("matmul: float32 with float64 gives float64; each input gets a gradient of its dtype", () => {
-  const a = randomTensor([2, 3], 30);
-  const b = fromArray(Float64Array.from(randomTensor([3, 2], 31).dataSync()), [3, 2]);
-  const y = matmul(a, b);
-  assert.equal(y.dtype, "float64");
-  assertCloseTf(y, tf.matMul(toTf(a), toTf(b)));
-  const [ga, gb] = grads((p, q) => sum(matmul(p, q)))(a, b);
-  assert.equal(ga.dtype, "float32");
-  assert.equal(gb.dtype, "float64");
-  assertCloseTf(ga, tf.matMul(tf.ones([2, 2]), toTf(b), false, true));
-  assertCloseTf(gb, tf.matMul(toTf(a), tf.ones([2, 2]), true, false));
-  // float64 products keep float64 precision.
-  const d = fromArray(Float64Array.from([0.1, 0.2]), [1, 2]);
-  const e = fromArray(Float64Array.from([0.3, 0.4]), [2, 1]);
-  assert.equal(matmul(d, e).dataSync()[0], 0.1 * 0.3 + 0.2 * 0.4);
-});
+Deno.test(
+  "matmul: float32 with float64 gives float64; each input gets a gradient of its dtype",
+  FLOAT64_ONLY,
+  async () => {
+    const a = randomTensor([2, 3], 30);
+    const b = fromArray(Float64Array.from(await randomTensor([3, 2], 31).data()), [3, 2]);
+    const y = matmul(a, b);
+    assert.equal(y.dtype, "float64");
+    await assertCloseTf(y, tf.matMul(await toTf(a), await toTf(b)));
+    const [ga, gb] = grads((p, q) => sum(matmul(p, q)))(a, b);
+    assert.equal(ga.dtype, "float32");
+    assert.equal(gb.dtype, "float64");
+    await assertCloseTf(ga, tf.matMul(tf.ones([2, 2]), await toTf(b), false, true));
+    await assertCloseTf(gb, tf.matMul(await toTf(a), tf.ones([2, 2]), true, false));
+    // float64 products keep float64 precision.
+    const d = fromArray(Float64Array.from([0.1, 0.2]), [1, 2]);
+    const e = fromArray(Float64Array.from([0.3, 0.4]), [2, 1]);
+    assert.equal((await matmul(d, e).data())[0], 0.1 * 0.3 + 0.2 * 0.4);
+  },
+);
 
 Deno.test("matmul errors name both shapes", () => {
   const x = randomTensor([3, 4], 40);
@@ -277,51 +292,62 @@ Deno.test("matmul errors name both shapes", () => {
 // ---------------------------------------------------------------------------------------------
 // cast, toFloat, toInt
 
-Deno.test("cast: float to int32 truncates toward zero, like tf.cast; int to float is exact", () => {
+Deno.test("cast: float to int32 truncates toward zero, like tf.cast; int to float is exact", async () => {
   const x = tensor([-2.7, -0.5, 0.5, 2.7, -3, 1e6 + 0.75]);
   const i = toInt(x);
   assert.equal(i.dtype, "int32");
-  assert.deepEqual(i.toArray(), [-2, 0, 0, 2, -3, 1000000]);
-  assert.deepEqual(i.toArray(), tf.cast(toTf(x), "int32").arraySync());
-  assert.deepEqual(cast(x, "int32").toArray(), i.toArray());
+  assert.deepEqual(await i.array(), [-2, 0, 0, 2, -3, 1000000]);
+  assert.deepEqual(await i.array(), tf.cast(await toTf(x), "int32").arraySync());
+  assert.deepEqual(await cast(x, "int32").array(), await i.array());
   const f = toFloat(i);
   assert.equal(f.dtype, "float32");
-  assertClose(f, [-2, 0, 0, 2, -3, 1e6]);
+  await assertCloseAsync(f, [-2, 0, 0, 2, -3, 1e6]);
   // Casting a strided view reads its logical order.
   const m = randomTensor([3, 4], 50, -5, 5);
   assert.deepEqual(
-    toInt(transpose(m)).toArray(),
-    tf.cast(tf.transpose(toTf(m)), "int32").arraySync(),
+    await toInt(transpose(m)).array(),
+    tf.cast(tf.transpose(await toTf(m)), "int32").arraySync(),
   );
-  // float32 → float64 → float32 round-trips exactly.
-  const d = cast(m, "float64");
-  assert.equal(d.dtype, "float64");
-  assert.deepEqual(cast(d, "float32").dataSync(), m.dataSync());
   // Casting to the same dtype is the identity.
   assert.equal(cast(m, "float32"), m);
   assert.equal(toFloat(m), m);
   // Nested arrays and numbers are accepted.
-  assert.deepEqual(toInt([[1.9, -1.9]]).toArray(), [[1, -1]]);
-  assert.equal(toInt(3.99).item(), 3);
+  assert.deepEqual(await toInt([[1.9, -1.9]]).array(), [[1, -1]]);
+  assert.equal((await toInt(3.99).data())[0], 3);
 });
 
-Deno.test("cast: gradients flow between float types in the input's dtype; int32 ends the graph", () => {
+Deno.test("cast: float32 → float64 → float32 round-trips exactly", FLOAT64_ONLY, async () => {
+  const m = randomTensor([3, 4], 50, -5, 5);
+  const d = cast(m, "float64");
+  assert.equal(d.dtype, "float64");
+  assert.deepEqual(await cast(d, "float32").data(), await m.data());
+});
+
+Deno.test(
+  "cast: gradients flow between float types in the input's dtype",
+  FLOAT64_ONLY,
+  async () => {
+    const x = randomTensor([2, 3], 60);
+    const r = randomTensor([2, 3], 61);
+    const [g32] = grads((t) => sum(mul(cast(t, "float64"), r)))(x);
+    assert.equal(g32.dtype, "float32");
+    await assertCloseAsync(g32, r);
+    const x64 = cast(x, "float64");
+    const [g64] = grads((t) => sum(mul(cast(t, "float32"), r)))(x64);
+    assert.equal(g64.dtype, "float64");
+    await assertCloseAsync(g64, r);
+    await gradcheck((t) => mul(cast(t, "float64"), t), [x]);
+    await assertGradsTf(
+      (t) => mul(cast(t, "float64"), 3),
+      (t) => tf.mul(tf.cast(t, "float32"), 3),
+      [x],
+      "cast",
+    );
+  },
+);
+
+Deno.test("cast: int32 ends the graph", async () => {
   const x = randomTensor([2, 3], 60);
-  const r = randomTensor([2, 3], 61);
-  const [g32] = grads((t) => sum(mul(cast(t, "float64"), r)))(x);
-  assert.equal(g32.dtype, "float32");
-  assertClose(g32, r);
-  const x64 = cast(x, "float64");
-  const [g64] = grads((t) => sum(mul(cast(t, "float32"), r)))(x64);
-  assert.equal(g64.dtype, "float64");
-  assertClose(g64, r);
-  gradcheck((t) => mul(cast(t, "float64"), t), [x]);
-  assertGradsTf(
-    (t) => mul(cast(t, "float64"), 3),
-    (t) => tf.mul(tf.cast(t, "float32"), 3),
-    [x],
-    "cast",
-  );
   // toInt has no gradient: the result is a constant outside the graph.
   const w = randomTensor([3], 62);
   w.requiresGrad = true;
@@ -329,7 +355,7 @@ Deno.test("cast: gradients flow between float types in the input's dtype; int32 
   assert.equal(n.requiresGrad, false);
   assert.equal(n.gradNode, null);
   // And a function that only uses x through toInt has a zero gradient.
-  assertClose(grads((t) => sum(toFloat(toInt(t))))(x)[0], [[0, 0, 0], [0, 0, 0]]);
+  await assertCloseAsync(grads((t) => sum(toFloat(toInt(t))))(x)[0], [[0, 0, 0], [0, 0, 0]]);
 });
 
 Deno.test("cast errors: an unknown dtype lists the valid ones", () => {

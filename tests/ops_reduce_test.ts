@@ -2,14 +2,16 @@
  * Reductions: sum, mean, max, min, variance, std and logSumExp over any axes (negative, several, all,
  * none) with and without keepDims; argmax/argmin; softmax and logSoftmax along any axis. Forward
  * values against TensorFlow.js, gradients against float64 finite differences and tfjs's `tf.grads`,
- * numerical stability at large logits, int32 behaviour, tie rules, and the error messages.
+ * numerical stability at large logits, int32 behaviour, tie rules, and the error messages. The file
+ * belongs to the shared op suite: it runs on `cpu` and on `webgpu` (`tests/helpers/backend.ts`); on
+ * `webgpu` the finite differences are float32 ones.
  */
 
 import assert from "node:assert/strict";
 import {
   argmax,
   argmin,
-  assertClose,
+  assertCloseAsync,
   assertThrowsWith,
   type Axes,
   fromArray,
@@ -30,6 +32,7 @@ import {
   transpose,
   variance,
 } from "../lib/mod.ts";
+import { FLOAT64_ONLY } from "./helpers/backend.ts";
 import { assertCloseTf, assertGradsTf, randomTensor, tf, toTf } from "./helpers/tfjs.ts";
 
 const name = (x: unknown) => JSON.stringify(x) ?? "all";
@@ -85,55 +88,55 @@ const AXES: readonly { axes?: Axes; keepDims: boolean }[] = [
 ];
 
 for (const [k, { name: op, ours, theirs }] of REDUCE.entries()) {
-  Deno.test(`${op}: matches tfjs over every axis choice, keepDims or not, odd and size-1 dims`, () => {
+  Deno.test(`${op}: matches tfjs over every axis choice, keepDims or not, odd and size-1 dims`, async () => {
     for (const shape of [[3, 4, 5], [3, 1, 5], [1, 7, 1]]) {
       const x = randomTensor(shape, 100 * k + shape[1]);
-      const xt = toTf(x);
+      const xt = await toTf(x);
       for (const { axes, keepDims } of AXES) {
         const what = `${op} of ${name(shape)} over ${name(axes)}, keepDims ${keepDims}`;
         const tfAxes = typeof axes === "number" || axes === undefined ? axes : [...axes];
         const y = ours(x, axes, keepDims);
         assert.equal(y.dtype, "float32", what);
-        assertCloseTf(y, theirs(xt, tfAxes, keepDims), { message: what });
+        await assertCloseTf(y, theirs(xt, tfAxes, keepDims), { message: what });
       }
     }
     // A non-contiguous input (a transpose) reduces over its logical axes.
     const base = randomTensor([5, 4, 3], 100 * k + 9);
     const perm = [2, 0, 1];
     for (const axes of [[1], [0, 2], undefined]) {
-      assertCloseTf(
+      await assertCloseTf(
         ours(transpose(base, perm), axes, false),
-        theirs(tf.transpose(toTf(base), perm), axes, false),
+        theirs(tf.transpose(await toTf(base), perm), axes, false),
         { message: `${op} of a transpose over ${name(axes)}` },
       );
     }
     // A contiguous view at an offset (a row slice) reduces its own elements only.
     const rows = randomTensor([5, 6], 100 * k + 8);
     for (const axes of [0, -1, undefined]) {
-      assertCloseTf(
+      await assertCloseTf(
         ours(slice(rows, [2, 0], [2, 6]), axes, true),
-        theirs(tf.slice(toTf(rows), [2, 0], [2, 6]), axes, true),
+        theirs(tf.slice(await toTf(rows), [2, 0], [2, 6]), axes, true),
         { message: `${op} of a row slice over ${name(axes)}` },
       );
     }
     // A rank-0 tensor reduces to itself (std and variance to 0; logSumExp to the value).
     const s = tensor(1.5);
-    assertCloseTf(ours(s, undefined, false), theirs(toTf(s), undefined, false), {
+    await assertCloseTf(ours(s, undefined, false), theirs(await toTf(s), undefined, false), {
       message: "scalar",
     });
   });
 
-  Deno.test(`${op}: gradients match float64 finite differences and tf.grads`, () => {
+  Deno.test(`${op}: gradients match float64 finite differences and tf.grads`, async () => {
     for (const shape of [[2, 3, 4], [3, 1, 5]]) {
       const x = randomTensor(shape, 200 * k + shape[2]);
       for (const { axes, keepDims } of AXES) {
         const what = `${op} of ${name(shape)} over ${name(axes)}, keepDims ${keepDims}`;
         const tfAxes = typeof axes === "number" || axes === undefined ? axes : [...axes];
-        gradcheck((t) => ours(t, axes, keepDims), [x]);
+        await gradcheck((t) => ours(t, axes, keepDims), [x]);
         // Over one element std is constant 0; tfjs's gradient there is NaN (∞ · 0), ours is 0,
         // which the finite differences above confirm.
         if (op === "std" && reducedCount(shape, axes) === 1) continue;
-        assertGradsTf(
+        await assertGradsTf(
           (t) => ours(t, axes, keepDims),
           (t) => theirs(t, tfAxes, keepDims),
           [x],
@@ -141,23 +144,23 @@ for (const [k, { name: op, ours, theirs }] of REDUCE.entries()) {
         );
       }
     }
-    gradcheck((t) => ours(transpose(t), [0], true), [randomTensor([4, 3], 200 * k + 99)]);
+    await gradcheck((t) => ours(transpose(t), [0], true), [randomTensor([4, 3], 200 * k + 99)]);
   });
 }
 
-Deno.test("reductions over no axes ([]) leave every value as it is", () => {
+Deno.test("reductions over no axes ([]) leave every value as it is", async () => {
   const x = randomTensor([3, 5], 1);
   for (const op of [sum, mean, max, min]) {
     const y = op(x, []);
     assert.deepEqual(y.shape, [3, 5]);
-    assertClose(y, x);
+    await assertCloseAsync(y, x);
   }
-  assertClose(variance(x, []), tf.zeros([3, 5]).arraySync() as number[][]);
-  assertClose(logSumExp(x, []), x);
-  gradcheck((t) => sum(t, []), [x]);
+  await assertCloseAsync(variance(x, []), tf.zeros([3, 5]).arraySync() as number[][]);
+  await assertCloseAsync(logSumExp(x, []), x);
+  await gradcheck((t) => sum(t, []), [x]);
 });
 
-Deno.test("sum, max and min of int32 stay int32 and exact; float-only reductions say so", () => {
+Deno.test("sum, max and min of int32 stay int32 and exact; float-only reductions say so", async () => {
   const i = fromArray(Int32Array.from([7, -3, 12, 0, 5, -9, 2, 2, 1, 4, -6, 8]), [3, 4]);
   for (
     const [op, ours, theirs] of [["sum", sum, tf.sum], ["max", max, tf.max], [
@@ -169,87 +172,99 @@ Deno.test("sum, max and min of int32 stay int32 and exact; float-only reductions
     for (const axes of [undefined, 0, -1]) {
       const y = ours(i, axes);
       assert.equal(y.dtype, "int32", `${op} over ${name(axes)}`);
-      assert.deepEqual(y.toArray(), theirs(toTf(i), axes).arraySync(), `${op} over ${name(axes)}`);
+      assert.deepEqual(
+        await y.array(),
+        theirs(await toTf(i), axes).arraySync(),
+        `${op} over ${name(axes)}`,
+      );
     }
   }
   // Sums accumulate exactly, beyond float32's 24-bit mantissa.
   const big = fromArray(Int32Array.from([16777217, 1, -1]), [3]);
-  assert.equal(sum(big).item(), 16777217);
+  assert.equal((await sum(big).data())[0], 16777217);
   assertThrowsWith(() => mean(i), "mean:", "needs a float tensor", "int32");
   assertThrowsWith(() => variance(i), "variance:", "needs a float tensor", "int32");
   assertThrowsWith(() => std(i), "std:", "needs a float tensor", "int32");
   assertThrowsWith(() => logSumExp(i), "logSumExp:", "needs a float tensor", "int32");
 });
 
-Deno.test("float64 reductions keep float64 precision", () => {
+Deno.test("float64 reductions keep float64 precision", FLOAT64_ONLY, async () => {
   const x = fromArray(Float64Array.from([0.1, 0.2, 0.3, 1e-12]), [4]);
   const s = sum(x);
   assert.equal(s.dtype, "float64");
-  assert.equal(s.item(), 0.1 + 0.2 + 0.3 + 1e-12);
+  assert.equal((await s.data())[0], 0.1 + 0.2 + 0.3 + 1e-12);
   assert.equal(mean(x).dtype, "float64");
-  assert.equal(max(x).item(), 0.3);
+  assert.equal((await max(x).data())[0], 0.3);
 });
 
-Deno.test("max/min: ties share the gradient evenly (tfjs gives each tie all of it)", () => {
+Deno.test("max/min: ties share the gradient evenly (tfjs gives each tie all of it)", async () => {
   const x = tensor([[1, 3, 3], [2, 0, -1], [5, 5, 5]]);
-  assertClose(max(x, 1), [3, 2, 5]);
-  assertClose(grads((t) => sum(max(t, 1)))(x)[0], [[0, 0.5, 0.5], [1, 0, 0], [
-    1 / 3,
-    1 / 3,
-    1 / 3,
-  ]]);
-  assertClose(grads((t) => sum(min(t, 1)))(x)[0], [[1, 0, 0], [0, 0, 1], [1 / 3, 1 / 3, 1 / 3]]);
+  await assertCloseAsync(max(x, 1), [3, 2, 5]);
+  await assertCloseAsync(grads((t) => sum(max(t, 1)))(x)[0], [
+    [0, 0.5, 0.5],
+    [1, 0, 0],
+    [1 / 3, 1 / 3, 1 / 3],
+  ]);
+  await assertCloseAsync(grads((t) => sum(min(t, 1)))(x)[0], [
+    [1, 0, 0],
+    [0, 0, 1],
+    [1 / 3, 1 / 3, 1 / 3],
+  ]);
   // Over all axes the three 5s tie.
-  assertClose(grads((t) => max(t))(x)[0], [[0, 0, 0], [0, 0, 0], [1 / 3, 1 / 3, 1 / 3]]);
+  await assertCloseAsync(grads((t) => max(t))(x)[0], [[0, 0, 0], [0, 0, 0], [1 / 3, 1 / 3, 1 / 3]]);
   // keepDims does not change the gradient.
-  assertClose(grads((t) => sum(max(t, 0, true)))(x)[0], [[0, 0, 0], [0, 0, 0], [1, 1, 1]]);
+  const kept = grads((t) => sum(max(t, 0, true)))(x)[0];
+  await assertCloseAsync(kept, [[0, 0, 0], [0, 0, 0], [1, 1, 1]]);
 });
 
-Deno.test("variance and std: correction 1 divides by n - 1; std's gradient matches tfjs", () => {
+Deno.test("variance and std: correction 1 divides by n - 1; std's gradient matches tfjs", async () => {
   const x = randomTensor([4, 5], 7);
   for (const axes of [undefined, 0, [1]] as const) {
     const n = axes === undefined ? 20 : axes === 0 ? 4 : 5;
     const tfAxes = typeof axes === "object" ? [...axes] : axes;
-    const biased = tfVariance(toTf(x), tfAxes, false);
-    assertCloseTf(variance(x, axes, false, 1), tf.mul(biased, n / (n - 1)), {
+    const biased = tfVariance(await toTf(x), tfAxes, false);
+    await assertCloseTf(variance(x, axes, false, 1), tf.mul(biased, n / (n - 1)), {
       message: `variance correction 1 over ${name(axes)}`,
     });
-    assertCloseTf(
+    await assertCloseTf(
       std(x, axes, true, 1),
-      tf.sqrt(tf.mul(tfVariance(toTf(x), tfAxes, true), n / (n - 1))),
+      tf.sqrt(tf.mul(tfVariance(await toTf(x), tfAxes, true), n / (n - 1))),
       {
         message: `std correction 1 over ${name(axes)}`,
       },
     );
-    gradcheck((t) => variance(t, axes, false, 1), [x]);
-    gradcheck((t) => std(t, axes, false, 1), [x]);
+    await gradcheck((t) => variance(t, axes, false, 1), [x]);
+    await gradcheck((t) => std(t, axes, false, 1), [x]);
   }
   // A known case: [2, 4, 4, 4, 5, 5, 7, 9] has mean 5, variance 4, std 2.
   const v = tensor([2, 4, 4, 4, 5, 5, 7, 9]);
-  assertClose(variance(v), 4);
-  assertClose(std(v), 2);
-  assertClose(variance(v, 0, false, 1), 32 / 7);
+  await assertCloseAsync(variance(v), 4);
+  await assertCloseAsync(std(v), 2);
+  await assertCloseAsync(variance(v, 0, false, 1), 32 / 7);
 });
 
-Deno.test("std: where it is 0 (constant slice, single element) its gradient is 0, not NaN", () => {
+Deno.test("std: where it is 0 (constant slice, single element) its gradient is 0, not NaN", async () => {
   const x = tensor([[2, 2, 2], [1, 2, 6]]);
-  assertClose(std(x, 1), [0, Math.sqrt(14 / 3)]);
+  await assertCloseAsync(std(x, 1), [0, Math.sqrt(14 / 3)]);
   const g = grads((t) => sum(std(t, 1)))(x)[0];
   // Row 2: (x - mean) / (n · std) with mean 3 and std √(14/3).
   const s = Math.sqrt(14 / 3);
-  assertClose(g, [[0, 0, 0], [-2 / (3 * s), -1 / (3 * s), 3 / (3 * s)]]);
-  assertClose(grads((t) => sum(std(t, 0)))(tensor([[1, 2, 3]]))[0], [[0, 0, 0]]);
-  gradcheck((t) => std(t, 1), [tensor([[1, 2, 6], [0.5, -1, 2]])]);
+  await assertCloseAsync(g, [[0, 0, 0], [-2 / (3 * s), -1 / (3 * s), 3 / (3 * s)]]);
+  await assertCloseAsync(grads((t) => sum(std(t, 0)))(tensor([[1, 2, 3]]))[0], [[0, 0, 0]]);
+  await gradcheck((t) => std(t, 1), [tensor([[1, 2, 6], [0.5, -1, 2]])]);
 });
 
-Deno.test("logSumExp: finite for huge and tiny logits, and its gradient is softmax", () => {
-  assertClose(logSumExp(tensor([1000, 1000])), 1000 + Math.LN2);
-  assertClose(logSumExp(tensor([-1000, -1000, -1000])), -1000 + Math.log(3));
-  assertClose(logSumExp(tensor([[1000, 0], [-1000, -1000]]), 1), [1000, -1000 + Math.LN2]);
+Deno.test("logSumExp: finite for huge and tiny logits, and its gradient is softmax", async () => {
+  await assertCloseAsync(logSumExp(tensor([1000, 1000])), 1000 + Math.LN2);
+  await assertCloseAsync(logSumExp(tensor([-1000, -1000, -1000])), -1000 + Math.log(3));
+  await assertCloseAsync(logSumExp(tensor([[1000, 0], [-1000, -1000]]), 1), [
+    1000,
+    -1000 + Math.LN2,
+  ]);
   const x = tensor([[1000, 1001, 1002], [-5, 0, 5]]);
   const g = grads((t) => sum(logSumExp(t, -1)))(x)[0];
-  assert.ok(g.dataSync().every(Number.isFinite));
-  assertCloseTf(g, tf.softmax(tf.tensor([[0, 1, 2], [-5, 0, 5]])));
+  assert.ok((await g.data()).every(Number.isFinite));
+  await assertCloseTf(g, tf.softmax(tf.tensor([[0, 1, 2], [-5, 0, 5]])));
 });
 
 Deno.test("reduction errors name the op, the axis and the rank", () => {
@@ -275,34 +290,40 @@ for (
     tf.argMin,
   ]] as const
 ) {
-  Deno.test(`${op}: int32 indices matching tfjs along every axis; keepDims; strided input`, () => {
+  Deno.test(`${op}: int32 indices matching tfjs along every axis; keepDims; strided input`, async () => {
     for (const shape of [[3, 4, 5], [3, 1, 5], [7]]) {
       const x = randomTensor(shape, 500 + shape[0] * shape.length);
       for (let axis = -shape.length; axis < shape.length; axis++) {
         const what = `${op} of ${name(shape)} along ${axis}`;
         const y = ours(x, axis);
         assert.equal(y.dtype, "int32", what);
-        assert.deepEqual(y.toArray(), theirs(toTf(x), axis).arraySync(), what);
+        assert.deepEqual(await y.array(), theirs(await toTf(x), axis).arraySync(), what);
         const kept = ours(x, axis, true);
         const a = axis < 0 ? axis + shape.length : axis;
         assert.deepEqual(kept.shape, shape.map((d, i) => (i === a ? 1 : d)), `${what}, keepDims`);
-        assert.deepEqual(kept.dataSync(), y.dataSync(), `${what}, keepDims`);
+        assert.deepEqual(await kept.data(), await y.data(), `${what}, keepDims`);
       }
     }
     // The default axis is the last one.
     const x = randomTensor([4, 6], 600);
-    assert.deepEqual(ours(x).toArray(), theirs(toTf(x), 1).arraySync());
+    assert.deepEqual(await ours(x).array(), theirs(await toTf(x), 1).arraySync());
     // A transposed view is read in its logical order.
-    assert.deepEqual(ours(transpose(x), 0).toArray(), theirs(tf.transpose(toTf(x)), 0).arraySync());
-    assert.deepEqual(ours(transpose(x), 1).toArray(), theirs(tf.transpose(toTf(x)), 1).arraySync());
+    assert.deepEqual(
+      await ours(transpose(x), 0).array(),
+      theirs(tf.transpose(await toTf(x)), 0).arraySync(),
+    );
+    assert.deepEqual(
+      await ours(transpose(x), 1).array(),
+      theirs(tf.transpose(await toTf(x)), 1).arraySync(),
+    );
     // So is a slice at an offset.
     assert.deepEqual(
-      ours(slice(x, [1, 1], [2, 4]), 1).toArray(),
-      theirs(tf.slice(toTf(x), [1, 1], [2, 4]), 1).arraySync(),
+      await ours(slice(x, [1, 1], [2, 4]), 1).array(),
+      theirs(tf.slice(await toTf(x), [1, 1], [2, 4]), 1).arraySync(),
     );
     // int32 input works too.
     const i = fromArray(Int32Array.from([3, 9, -2, 9, 0, -2]), [2, 3]);
-    assert.deepEqual(ours(i, 0).toArray(), theirs(toTf(i), 0).arraySync());
+    assert.deepEqual(await ours(i, 0).array(), theirs(await toTf(i), 0).arraySync());
     // Not differentiable: the result never joins the graph.
     const w = randomTensor([3], 601);
     w.requiresGrad = true;
@@ -313,15 +334,15 @@ for (
   });
 }
 
-Deno.test("argmax/argmin: ties give the first index, as in tfjs and NumPy; NaN wins", () => {
+Deno.test("argmax/argmin: ties give the first index, as in tfjs and NumPy; NaN wins", async () => {
   const x = tensor([[1, 3, 3, 0], [2, 0, 5, 0], [4, 4, 4, 4]]);
-  assert.deepEqual(argmax(x).toArray(), [1, 2, 0]);
-  assert.deepEqual(argmin(x).toArray(), [3, 1, 0]);
-  assert.deepEqual(argmax(x).toArray(), tf.argMax(toTf(x), 1).arraySync());
-  assert.deepEqual(argmin(x, 0).toArray(), tf.argMin(toTf(x), 0).arraySync());
+  assert.deepEqual(await argmax(x).array(), [1, 2, 0]);
+  assert.deepEqual(await argmin(x).array(), [3, 1, 0]);
+  assert.deepEqual(await argmax(x).array(), tf.argMax(await toTf(x), 1).arraySync());
+  assert.deepEqual(await argmin(x, 0).array(), tf.argMin(await toTf(x), 0).arraySync());
   // A NaN is reported rather than skipped, so a broken tensor is easy to find.
-  assert.deepEqual(argmax(tensor([1, NaN, 5])).toArray(), 1);
-  assert.deepEqual(argmin(tensor([NaN, -1, 5])).toArray(), 0);
+  assert.deepEqual(await argmax(tensor([1, NaN, 5])).array(), 1);
+  assert.deepEqual(await argmin(tensor([NaN, -1, 5])).array(), 0);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -346,51 +367,50 @@ const SOFTMAX = [
 ] as const;
 
 for (const { name: op, ours, theirs } of SOFTMAX) {
-  Deno.test(`${op}: matches tfjs along every axis, on odd and size-1 dims`, () => {
+  Deno.test(`${op}: matches tfjs along every axis, on odd and size-1 dims`, async () => {
     for (const shape of [[3, 4, 5], [3, 1, 5], [7], [1]]) {
       const x = randomTensor(shape, 700 + shape.length * 10 + shape[0], -4, 4);
       for (let axis = -shape.length; axis < shape.length; axis++) {
         const what = `${op} of ${name(shape)} along ${axis}`;
-        assertCloseTf(ours(x, axis), theirs(toTf(x), axis), { message: what });
+        await assertCloseTf(ours(x, axis), theirs(await toTf(x), axis), { message: what });
       }
-      assertCloseTf(ours(x), theirs(toTf(x), -1), { message: `${op} default axis` });
+      await assertCloseTf(ours(x), theirs(await toTf(x), -1), { message: `${op} default axis` });
     }
     const base = randomTensor([5, 3], 777);
-    assertCloseTf(ours(transpose(base)), theirs(tf.transpose(toTf(base)), -1), {
+    await assertCloseTf(ours(transpose(base)), theirs(tf.transpose(await toTf(base)), -1), {
       message: `${op} of a transpose`,
     });
   });
 
-  Deno.test(`${op}: gradients match float64 finite differences and tf.grads`, () => {
+  Deno.test(`${op}: gradients match float64 finite differences and tf.grads`, async () => {
     const x = randomTensor([2, 3, 5], 800, -3, 3);
     for (const axis of [-1, 0, 1]) {
-      gradcheck((t) => ours(t, axis), [x]);
-      assertGradsTf((t) => ours(t, axis), (t) => theirs(t, axis), [x], `${op} along ${axis}`);
+      await gradcheck((t) => ours(t, axis), [x]);
+      await assertGradsTf((t) => ours(t, axis), (t) => theirs(t, axis), [x], `${op} along ${axis}`);
     }
-    gradcheck((t) => ours(t), [randomTensor([1, 1], 801)]);
+    await gradcheck((t) => ours(t), [randomTensor([1, 1], 801)]);
   });
 
-  Deno.test(`${op}: stable at logits of ±1000, and its errors name it`, () => {
+  Deno.test(`${op}: stable at logits of ±1000, and its errors name it`, async () => {
     const x = tensor([[1000, 1001, 1002], [-1000, 0, 1000], [-1000, -1001, -1002]]);
     const y = ours(x);
-    assert.ok(y.dataSync().every(Number.isFinite), `${op} of large logits: ${y.dataSync()}`);
-    assertCloseTf(y, theirs(tf.tensor([[0, 1, 2], [-2000, -1000, 0], [0, -1, -2]]), -1));
+    const values = await y.data();
+    assert.ok(values.every(Number.isFinite), `${op} of large logits: ${values}`);
+    await assertCloseTf(y, theirs(tf.tensor([[0, 1, 2], [-2000, -1000, 0], [0, -1, -2]]), -1));
     const g = grads((t) => sum(mul(ours(t), tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]]))))(x)[0];
-    assert.ok(
-      g.dataSync().every(Number.isFinite),
-      `${op} gradient at large logits: ${g.dataSync()}`,
-    );
+    const gValues = await g.data();
+    assert.ok(gValues.every(Number.isFinite), `${op} gradient at large logits: ${gValues}`);
     const i = fromArray(Int32Array.from([1, 2]), [2]);
     assertThrowsWith(() => ours(i), `${op}:`, "needs a float tensor", "int32");
     assertThrowsWith(() => ours(x, 2), `${op}:`, "axis 2", "rank 2");
   });
 }
 
-Deno.test("softmax rows sum to 1; logSoftmax is its log; a constant shift changes nothing", () => {
+Deno.test("softmax rows sum to 1; logSoftmax is its log; a constant shift changes nothing", async () => {
   const x = randomTensor([4, 6], 900, -5, 5);
   const p = softmax(x);
-  assertClose(sum(p, -1), [1, 1, 1, 1]);
-  assertClose(sum(softmax(x, 0), 0), [1, 1, 1, 1, 1, 1]);
-  assertClose(logSoftmax(x), p.log(), { rtol: 1e-5, atol: 1e-6 });
-  assertClose(softmax(x.add(123)), p, { rtol: 1e-4, atol: 1e-6 });
+  await assertCloseAsync(sum(p, -1), [1, 1, 1, 1]);
+  await assertCloseAsync(sum(softmax(x, 0), 0), [1, 1, 1, 1, 1, 1]);
+  await assertCloseAsync(logSoftmax(x), p.log(), { rtol: 1e-5, atol: 1e-6 });
+  await assertCloseAsync(softmax(x.add(123)), p, { rtol: 1e-4, atol: 1e-6 });
 });

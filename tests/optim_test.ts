@@ -294,9 +294,9 @@ function trainOurs(make: (params: Tensor[]) => Optimizer, steps = 20): Tensor[] 
 }
 
 /** The same with a tfjs optimizer. */
-function trainTf(opt: tf.Optimizer, steps = 20): tf.Tensor[] {
-  const x = toTf(X), y = toTf(Y);
-  const w = tf.variable(toTf(W0)), b = tf.variable(toTf(B0));
+async function trainTf(opt: tf.Optimizer, steps = 20): Promise<tf.Tensor[]> {
+  const x = await toTf(X), y = await toTf(Y);
+  const w = tf.variable(await toTf(W0)), b = tf.variable(await toTf(B0));
   for (let i = 0; i < steps; i++) {
     opt.minimize(() => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar);
   }
@@ -305,13 +305,13 @@ function trainTf(opt: tf.Optimizer, steps = 20): tf.Tensor[] {
   return [w, b];
 }
 
-function assertMatchesTf(
+async function assertMatchesTf(
   name: string,
   make: (params: Tensor[]) => Optimizer,
   theirs: tf.Optimizer,
-): void {
+): Promise<void> {
   const ours = trainOurs(make);
-  const want = trainTf(theirs);
+  const want = await trainTf(theirs);
   ours.forEach((p, i) => {
     // They must have moved, or the comparison proves nothing.
     assert.ok(Math.abs(p.dataSync()[0] - [W0, B0][i].dataSync()[0]) > 1e-3, `${name} moved`);
@@ -324,34 +324,34 @@ function assertMatchesTf(
   tf.dispose(want);
 }
 
-Deno.test("SGD matches tf.train.sgd and tf.train.momentum (heavy-ball and Nesterov)", () => {
-  assertMatchesTf("sgd", (ps) => new SGD(ps, { lr: 0.1 }), tf.train.sgd(0.1));
-  assertMatchesTf(
+Deno.test("SGD matches tf.train.sgd and tf.train.momentum (heavy-ball and Nesterov)", async () => {
+  await assertMatchesTf("sgd", (ps) => new SGD(ps, { lr: 0.1 }), tf.train.sgd(0.1));
+  await assertMatchesTf(
     "momentum",
     (ps) => new SGD(ps, { lr: 0.05, momentum: 0.9 }),
     tf.train.momentum(0.05, 0.9),
   );
-  assertMatchesTf(
+  await assertMatchesTf(
     "nesterov",
     (ps) => new SGD(ps, { lr: 0.05, momentum: 0.9, nesterov: true }),
     tf.train.momentum(0.05, 0.9, true),
   );
 });
 
-Deno.test("AdaGrad matches tf.train.adagrad with its initial accumulator of 0.1", () => {
+Deno.test("AdaGrad matches tf.train.adagrad with its initial accumulator of 0.1", async () => {
   // tfjs adds its ε (1e-7) inside the root; with s ≥ 0.1 that changes nothing at float32 precision.
-  assertMatchesTf(
+  await assertMatchesTf(
     "adagrad",
     (ps) => new AdaGrad(ps, { lr: 0.2, initialAccumulatorValue: 0.1 }),
     tf.train.adagrad(0.2, 0.1),
   );
 });
 
-Deno.test("RMSProp matches tf.train.rmsprop: plain, with momentum, centered", () => {
+Deno.test("RMSProp matches tf.train.rmsprop: plain, with momentum, centered", async () => {
   // tfjs takes ε inside the root (and its centered form subtracts it); with ε = 1e-10 both forms
   // agree to float32 precision, since v stays far above ε. Decay 0.9 is tfjs's default.
   for (const [momentum, centered] of [[0, false], [0.5, false], [0.5, true]] as const) {
-    assertMatchesTf(
+    await assertMatchesTf(
       `rmsprop momentum=${momentum} centered=${centered}`,
       (ps) => new RMSProp(ps, { lr: 0.01, decay: 0.9, momentum, centered, eps: 1e-10 }),
       tf.train.rmsprop(0.01, 0.9, momentum, 1e-10, centered),
@@ -359,8 +359,8 @@ Deno.test("RMSProp matches tf.train.rmsprop: plain, with momentum, centered", ()
   }
 });
 
-Deno.test("Adam matches tf.train.adam", () => {
-  assertMatchesTf(
+Deno.test("Adam matches tf.train.adam", async () => {
+  await assertMatchesTf(
     "adam",
     (ps) => new Adam(ps, { lr: 0.05, betas: [0.8, 0.99], eps: 1e-8 }),
     tf.train.adam(0.05, 0.8, 0.99, 1e-8),

@@ -150,7 +150,7 @@ Deno.test("wasm conv: gradients use dy's windows when the image is larger than t
   );
 });
 
-Deno.test("wasm conv: the conv2d op matches tfjs", () => {
+Deno.test("wasm conv: the conv2d op matches tfjs", async () => {
   const cases = [
     { x: [2, 3, 12, 11], w: [8, 3, 5, 5], stride: 1, padding: "same" as const },
     { x: [3, 5, 9, 9], w: [7, 5, 3, 3], stride: 2, padding: "valid" as const },
@@ -159,13 +159,13 @@ Deno.test("wasm conv: the conv2d op matches tfjs", () => {
     const x = random(c.x, 21), w = random(c.w, 22);
     const want = tf.transpose(
       tf.conv2d(
-        tf.transpose(toTf(x), [0, 2, 3, 1]) as tf.Tensor4D,
-        tf.transpose(toTf(w), [2, 3, 1, 0]) as tf.Tensor4D,
+        tf.transpose(await toTf(x), [0, 2, 3, 1]) as tf.Tensor4D,
+        tf.transpose(await toTf(w), [2, 3, 1, 0]) as tf.Tensor4D,
         c.stride,
         c.padding,
       ),
       [0, 3, 1, 2],
     );
-    assertCloseTf(conv2dOp(x, w, { stride: c.stride, padding: c.padding }), want);
+    await assertCloseTf(conv2dOp(x, w, { stride: c.stride, padding: c.padding }), want);
   }
 });

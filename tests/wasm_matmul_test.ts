@@ -212,17 +212,20 @@ Deno.test("matmul kernel runs float64 on the reference kernel", () => {
   assertClose(valuesOf(ours), valuesOf(want), { rtol: 1e-12 });
 });
 
-Deno.test("matmul op matches TensorFlow.js, including transposed operands", () => {
+Deno.test("matmul op matches TensorFlow.js, including transposed operands", async () => {
   for (const [m, n, k] of [[128, 256, 784], [33, 17, 65], [1, 9, 300]]) {
     const a = randomTensor([m, k], m), b = randomTensor([k, n], n), g = randomTensor([m, n], k);
-    assertCloseTf(matmul(a, b), tf.matMul(toTf(a), toTf(b)), { rtol: 1e-4, atol: 1e-3 });
-    // The two backward products of a dense layer: dA = dC·Bᵀ and dB = Aᵀ·dC.
-    const bt = swapAxes(b, 0, 1), at = swapAxes(a, 0, 1);
-    assertCloseTf(matmul(g, bt), tf.matMul(toTf(g), toTf(b), false, true), {
+    await assertCloseTf(matmul(a, b), tf.matMul(await toTf(a), await toTf(b)), {
       rtol: 1e-4,
       atol: 1e-3,
     });
-    assertCloseTf(matmul(at, g), tf.matMul(toTf(a), toTf(g), true, false), {
+    // The two backward products of a dense layer: dA = dC·Bᵀ and dB = Aᵀ·dC.
+    const bt = swapAxes(b, 0, 1), at = swapAxes(a, 0, 1);
+    await assertCloseTf(matmul(g, bt), tf.matMul(await toTf(g), await toTf(b), false, true), {
+      rtol: 1e-4,
+      atol: 1e-3,
+    });
+    await assertCloseTf(matmul(at, g), tf.matMul(await toTf(a), await toTf(g), true, false), {
       rtol: 1e-4,
       atol: 1e-3,
     });

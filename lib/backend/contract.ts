@@ -277,6 +277,8 @@ export interface BackendMemory {
 export interface Backend {
   /** The name `setBackend` selects it by. */
   readonly name: string;
+  /** The dtypes its storage can hold (the GPU has no float64). */
+  readonly dtypes: readonly DType[];
   /** Copies host values into a new storage of `dtype`. `values` is not retained. */
   upload(values: TypedArray, dtype: DType): Storage;
   /** Reads all of a storage's elements into a new host array. Every backend supports this. */

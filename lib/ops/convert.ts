@@ -101,3 +101,22 @@ export function requireRank(op: string, what: string, t: Tensor, rank: number): 
     );
   }
 }
+
+/**
+ * Throws if indices given as plain numbers fall outside [0, size), with the message the CPU's
+ * gather kernel gives. Index tensors are left to the kernels: a backend that keeps them on the GPU
+ * cannot read them as the op runs.
+ */
+export function checkHostIndices(
+  op: string,
+  indices: TensorLike,
+  axis: number,
+  size: number,
+): void {
+  if (indices instanceof Tensor) return;
+  for (const index of ([indices] as unknown[]).flat(Infinity) as number[]) {
+    if (!(index >= 0 && index < size)) {
+      throw new Error(`${op}: index ${index} is out of range for axis ${axis} of size ${size}`);
+    }
+  }
+}

@@ -10,7 +10,14 @@ import { arange } from "../tensor/creation.ts";
 import { normalizeAxis } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { equal } from "./compare.ts";
-import { asIndices, asTensor, fromKernel, requireInt, type TensorLike } from "./convert.ts";
+import {
+  asIndices,
+  asTensor,
+  checkHostIndices,
+  fromKernel,
+  requireInt,
+  type TensorLike,
+} from "./convert.ts";
 import { unsqueeze } from "./view.ts";
 
 /**
@@ -23,6 +30,7 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const idx = asIndices("gather", indices);
   requireInt("gather", "indices", idx);
   const a = normalizeAxis("gather", axis, t.rank);
+  checkHostIndices("gather", indices, a, t.shape[a]);
   const out = fromKernel(runKernel("gather", t, idx, a));
   return record(
     "gather",

@@ -8,7 +8,7 @@
 import { arange } from "../tensor/creation.ts";
 import { formatShape, shapesEqual } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
-import { mul, sub } from "./arithmetic.ts";
+import { add, div, mul, sub } from "./arithmetic.ts";
 import { asIndices, asTensor, requireFloat, requireInt, type TensorLike } from "./convert.ts";
 import { gather, oneHot } from "./gather.ts";
 import { mean, sum } from "./reduce.ts";
@@ -58,7 +58,7 @@ export function nll(
 ): Tensor {
   const lp = asTensor("nll", logProbs);
   requireFloat("nll", lp);
-  return pickNegated("nll", "log-probabilities", lp, asIndices("nll", labels), reduction);
+  return pickNegated("nll", "log-probabilities", lp, labels, asIndices("nll", labels), reduction);
 }
 
 /**
@@ -69,6 +69,7 @@ function pickNegated(
   op: string,
   what: string,
   lp: Tensor,
+  labels: TensorLike,
   y: Tensor,
   reduction: Reduction,
 ): Tensor {
@@ -80,19 +81,26 @@ function pickNegated(
       }`,
     );
   }
-  checkLabels(op, y, lp.shape[1]);
-  return reduce(neg(sum(mul(lp, oneHot(y, lp.shape[1])), -1)), reduction);
+  const classes = lp.shape[1];
+  checkLabels(op, labels, classes);
+  const mask = oneHot(y, classes);
+  // An out-of-range label has an all-zero mask row, which would silently add 0 to the loss (a
+  // 1-based label set would quietly drop a class). 0 / (row sum) is 0 for a valid label and NaN
+  // for one out of range: the check for label tensors on a backend that cannot read them as the
+  // op runs (the GPU), so that the loss turns NaN and the trainer's NaN guard stops the run.
+  const poison = div(0, sum(mask, -1));
+  return reduce(add(neg(sum(mul(lp, mask), -1)), poison), reduction);
 }
 
 /**
- * Throws unless every label is a class index in [0, classes). The one-hot mask would give an
- * out-of-range label an all-zero row, so it would silently add 0 to the loss (a 1-based label set
- * would quietly drop a class). The gather kernel checks ranges, so it does the check.
+ * Throws unless every label is a class index in [0, classes), through gather, which checks
+ * labels given as numbers on the host and label tensors where the backend can read them as it
+ * runs (the CPU backends).
  */
-function checkLabels(op: string, y: Tensor, classes: number): void {
+function checkLabels(op: string, labels: TensorLike, classes: number): void {
   const ids = arange(classes);
   try {
-    gather(ids, y).dispose();
+    gather(ids, labels).dispose();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`${op}: labels must be class indices in [0, ${classes}); ${message}`, {
@@ -118,7 +126,7 @@ export function crossEntropy(
   requireFloat("crossEntropy", z);
   const y = targetsOf(z, labels);
   if (y.dtype === "int32") {
-    return pickNegated("crossEntropy", "logits", logSoftmax(z, -1), y, reduction);
+    return pickNegated("crossEntropy", "logits", logSoftmax(z, -1), labels, y, reduction);
   }
   if (y.rank === z.rank - 1) {
     throw new Error(

@@ -24,31 +24,69 @@ export interface CloseOptions {
   readonly message?: string;
 }
 
-function flat(x: Comparable): { shape: number[] | null; values: ArrayLike<number> } {
+/** A comparable's shape (null for a bare typed array) and flat values. */
+interface Flat {
+  readonly shape: number[] | null;
+  readonly values: ArrayLike<number>;
+}
+
+/** Something with a shape whose values must be read asynchronously: a tensor on any backend. */
+interface AsyncReadable {
+  readonly shape: readonly number[];
+  data(): Promise<TypedArray>;
+}
+
+/** Values {@link assertCloseAsync} can compare: a tensor on any backend, or what {@link assertClose} takes. */
+export type AsyncComparable = AsyncReadable | Comparable;
+
+function isTensorLike(x: unknown): x is { shape: readonly number[] } {
+  return typeof x === "object" && x !== null && !ArrayBuffer.isView(x) && "shape" in x;
+}
+
+function flatArray(x: ArrayLike<number> | NestedArray | number): Flat {
   if (typeof x === "number") return { shape: [], values: [x] };
-  if (typeof (x as { dataSync?: unknown }).dataSync === "function") {
-    const t = x as { shape: readonly number[]; dataSync(): TypedArray };
-    return { shape: [...t.shape], values: t.dataSync() };
-  }
   if (ArrayBuffer.isView(x)) return { shape: null, values: x as ArrayLike<number> };
   const shape: number[] = [];
   for (let level: unknown = x; Array.isArray(level); level = level[0]) shape.push(level.length);
   return { shape, values: (x as unknown[]).flat(Infinity) as number[] };
 }
 
+function flat(x: Comparable): Flat {
+  if (isTensorLike(x) && "dataSync" in x) return { shape: [...x.shape], values: x.dataSync() };
+  return flatArray(x as ArrayLike<number> | NestedArray);
+}
+
+async function flatAsync(x: AsyncComparable): Promise<Flat> {
+  if (isTensorLike(x) && "data" in x) return { shape: [...x.shape], values: await x.data() };
+  return flat(x as Comparable);
+}
+
 /**
  * Asserts that two tensors or arrays have the same shape (when both have one) and agree elementwise
  * within tolerance. NaN matches only NaN, and infinities must match exactly. The message names the
- * worst element.
+ * worst element. Tensors are read synchronously, so they must be on a backend that allows it (not
+ * the GPU): use {@link assertCloseAsync} for code that runs on every backend.
  */
 export function assertClose(
   actual: Comparable,
   expected: Comparable,
   options: CloseOptions = {},
 ): void {
+  compare(flat(actual), flat(expected), options);
+}
+
+/** {@link assertClose} for tensors on any backend: reads them with `await data()`. */
+export async function assertCloseAsync(
+  actual: AsyncComparable,
+  expected: AsyncComparable,
+  options: CloseOptions = {},
+): Promise<void> {
+  compare(await flatAsync(actual), await flatAsync(expected), options);
+}
+
+function compare(a: Flat, e: Flat, options: CloseOptions): void {
   const rtol = options.rtol ?? 1e-5, atol = options.atol ?? 1e-6;
   const prefix = options.message ? `${options.message}: ` : "";
-  const a = flat(actual), e = flat(expected);
   if (
     a.shape && e.shape &&
     (a.shape.length !== e.shape.length || a.shape.some((d, i) => d !== e.shape![i]))

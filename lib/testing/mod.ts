@@ -6,9 +6,16 @@
 
 export {
   assertClose,
+  assertCloseAsync,
   assertRejectsWith,
   assertThrowsWith,
+  type AsyncComparable,
   type CloseOptions,
   type Comparable,
 } from "./assert.ts";
-export { gradcheck, type GradcheckOptions, type GradcheckResult } from "./gradcheck.ts";
+export {
+  gradcheck,
+  type GradcheckOptions,
+  type GradcheckPrecision,
+  type GradcheckResult,
+} from "./gradcheck.ts";

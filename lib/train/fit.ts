@@ -10,6 +10,8 @@ import { backward } from "../autograd/backward.ts";
 import { noGrad } from "../autograd/graph.ts";
 import { stack } from "../ops/join.ts";
 import { reshape } from "../ops/view.ts";
+import { saveModule } from "../nn/io.ts";
+import { Module } from "../nn/module.ts";
 import { tidy } from "../tensor/memory.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import {
@@ -36,7 +38,12 @@ import { ParamSnapshot } from "./param_snapshot.ts";
 import { createProgress, type ProgressReporter } from "./progress.ts";
 import { formatValue } from "./progress_render.ts";
 import { type ReadStep, StepReader } from "./step_reader.ts";
-import { divergedMessage, type StepPosition, TrainingError } from "./training_error.ts";
+import {
+  divergedMessage,
+  type SavedCheckpoint,
+  type StepPosition,
+  TrainingError,
+} from "./training_error.ts";
 
 /** The data of a run. */
 export interface FitData {
@@ -74,6 +81,13 @@ export interface FitOptions {
    * whichever fits), `false` for none, or your own reporter.
    */
   readonly progress?: boolean | ProgressReporter;
+  /**
+   * A file to save the model to after every epoch (with `saveModule`; the model must be a
+   * `Module`). Each save replaces the file atomically, so whatever stops the run (a NaN loss, an
+   * exception, a lost GPU device) the file holds the last finished epoch's weights, and the
+   * {@link TrainingError} says so (`err.checkpoint`).
+   */
+  readonly checkpoint?: string;
   /**
    * Steps between reads of the loss from the device (default 20). Each read stalls a GPU, so
    * fewer reads train faster; a NaN loss is caught at the next read, with the weights put back to
@@ -138,8 +152,10 @@ export async function fit(
     : null;
   const reporter = createProgress(options.progress);
   const wasTraining = model.training;
+  const checkpointed = checkpointModel(model, options.checkpoint);
   const run = new Run(model, data, options, metrics, history, params, readEvery, reporter);
   let note: string | undefined;
+  let saved: SavedCheckpoint | null = null;
   try {
     options.optimizer.zeroGrad();
     await reporter?.start({ epochs, steps });
@@ -149,6 +165,10 @@ export async function fit(
       const record = await run.epoch(epoch, epochs);
       history.addEpoch(record);
       stop = stopper?.update(record) ?? false;
+      if (checkpointed && options.checkpoint !== undefined) {
+        await saveModule(checkpointed, options.checkpoint);
+        saved = { path: options.checkpoint, epoch };
+      }
       await reporter?.epochEnd(record);
       await options.onEpochEnd?.(record, history);
     }
@@ -157,6 +177,11 @@ export async function fit(
       if (stop) note = stoppedNote(history.earlyStopping, stopper.patience);
     }
     return history;
+  } catch (err) {
+    if (saved && err instanceof TrainingError) {
+      throw new TrainingError(err.reason, err.position, err.history, err.cause, saved);
+    }
+    throw err;
   } finally {
     stopper?.dispose();
     run.dispose();
@@ -164,6 +189,18 @@ export async function fit(
     if (wasTraining === false) model.eval();
     await reporter?.end(note);
   }
+}
+
+/** The model as a `Module` when a checkpoint file is asked for (saveModule needs one). */
+function checkpointModel(model: TrainableModel, path: string | undefined): Module | null {
+  if (path === undefined) return null;
+  if (!(model instanceof Module)) {
+    throw new Error(
+      "fit: checkpoint saves the model with saveModule, which needs a Module (a layer or " +
+        "Sequential); this model is not one, so save it yourself in onEpochEnd instead",
+    );
+  }
+  return model;
 }
 
 /** The closing line of a run that stopped early. */
@@ -210,9 +247,20 @@ class Run {
     const totals = new Totals(1 + Object.keys(this.metrics).length);
     let batch = 0;
     let at: StepPosition = { epoch, batch: 0, batches, step: this.#step };
-    for (const b of data.train) {
+    const source = data.train[Symbol.iterator]();
+    for (;;) {
+      at = { epoch, batch: batch + 1, batches, step: this.#step + 1 };
+      let next: IteratorResult<SupervisedBatch>;
+      try {
+        next = source.next();
+      } catch (err) {
+        // The source made its tensors on the device, so a lost device (or a bad file) shows here.
+        throw await this.#failure(err, at, "the training data failed: ");
+      }
+      if (next.done) break;
+      const b = next.value;
       batch++;
-      at = { epoch, batch, batches, step: ++this.#step };
+      this.#step++;
       try {
         await this.#trainStep(b, at, totals, batch >= batches);
       } catch (err) {
@@ -337,7 +385,7 @@ class Run {
    * non-finite loss the run diverged (an optimizer that checks its gradients throws before we
    * read), and that is the error to report, with the weights put back.
    */
-  async #failure(err: unknown, at: StepPosition): Promise<Error> {
+  async #failure(err: unknown, at: StepPosition, what = ""): Promise<Error> {
     if (err instanceof TrainingError) return err;
     this.options.optimizer.zeroGrad();
     let unread: ReadStep[] = [];
@@ -353,7 +401,7 @@ class Run {
       this.#lastFinite = { loss: s.values[0], step: s.at.step };
     }
     const message = err instanceof Error ? err.message : String(err);
-    return new TrainingError(message, at, this.history, err);
+    return new TrainingError(what + message, at, this.history, err);
   }
 
   /** Sets the rate to `schedule(t)`; `where` starts the error message. */

@@ -68,6 +68,7 @@ export {
   describePosition,
   divergedMessage,
   type Divergence,
+  type SavedCheckpoint,
   type StepPosition,
   TrainingError,
 } from "./training_error.ts";

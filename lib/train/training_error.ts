@@ -24,19 +24,49 @@ export function describePosition(at: StepPosition): string {
   return `epoch ${at.epoch}, step ${at.batch} of ${at.batches} (step ${at.step} overall)`;
 }
 
-/** A training run that stopped at a step, with the history recorded up to it. */
+/** The last checkpoint a run saved: the file and the epoch whose weights it holds. */
+export interface SavedCheckpoint {
+  /** The file `fit` saved the model to (`FitOptions.checkpoint`). */
+  readonly path: string;
+  /** The epoch after which it was saved. */
+  readonly epoch: number;
+}
+
+/**
+ * A training run that stopped at a step, with the history recorded up to it and, when the run
+ * saved checkpoints, the last one.
+ */
 export class TrainingError extends Error {
   /** Epochs finished before the failure, and the steps read so far. */
   readonly history: History;
   /** Where the run stopped. */
   readonly position: StepPosition;
+  /** What went wrong, without the position and the checkpoint note. */
+  readonly reason: string;
+  /** The last checkpoint saved before the failure, or null when none was. */
+  readonly checkpoint: SavedCheckpoint | null;
 
-  /** An error at `position` whose message is `fit: <where>: <message>`. */
-  constructor(message: string, position: StepPosition, history: History, cause?: unknown) {
-    super(`fit: ${describePosition(position)}: ${message}`, { cause });
+  /**
+   * An error at `position` whose message is `fit: <where>: <reason>`, followed by where the last
+   * checkpoint is when there is one.
+   */
+  constructor(
+    reason: string,
+    position: StepPosition,
+    history: History,
+    cause?: unknown,
+    checkpoint: SavedCheckpoint | null = null,
+  ) {
+    const note = checkpoint
+      ? ` The weights after epoch ${checkpoint.epoch} are saved in ${checkpoint.path}: ` +
+        `load them with loadModule(model, ${JSON.stringify(checkpoint.path)}).`
+      : "";
+    super(`fit: ${describePosition(position)}: ${reason}${note}`, { cause });
     this.name = "TrainingError";
     this.history = history;
     this.position = position;
+    this.reason = reason;
+    this.checkpoint = checkpoint;
   }
 }
 
@@ -63,7 +93,8 @@ export function divergedMessage(d: Divergence): string {
     : "The parameters are back to their values from before the first step.";
   return `the loss is ${d.loss}. ${last} ${weights} Try a lower learning rate ` +
     `(it was ${d.lr}), clipping gradients (beforeStep: (m) => clipGradNorm(m.parameters(), 1)), ` +
-    "and checking the inputs for NaN or Infinity. The optimizer's state (momentum, moments) may " +
-    "now hold NaN: make a new optimizer before training again. The history so far is on " +
-    "err.history.";
+    "and checking the inputs for NaN or Infinity (and class labels for values out of range: " +
+    "on the GPU those give a NaN loss rather than an error). The optimizer's state (momentum, " +
+    "moments) may now hold NaN: make a new optimizer before training again. The history so far " +
+    "is on err.history.";
 }

@@ -28,9 +28,12 @@ await tf.setBackend("cpu");
 
 export { tf };
 
-/** Our tensor's values as a tfjs tensor of the same shape (float64 becomes float32). */
-export function toTf(t: Tensor): tf.Tensor {
-  const values = t.dataSync();
+/**
+ * Our tensor's values as a tfjs tensor of the same shape (float64 becomes float32). Async, so that
+ * tensors on every backend (the GPU included) can be compared.
+ */
+export async function toTf(t: Tensor): Promise<tf.Tensor> {
+  const values = await t.data();
   return t.dtype === "int32"
     ? tf.tensor(Int32Array.from(values), [...t.shape], "int32")
     : tf.tensor(Float32Array.from(values), [...t.shape], "float32");
@@ -45,7 +48,11 @@ export function fromTf(t: tf.Tensor): Tensor {
 }
 
 /** Asserts that our tensor equals a tfjs tensor within float32 tolerances (shape included). */
-export function assertCloseTf(ours: Tensor, theirs: tf.Tensor, options: CloseOptions = {}): void {
+export async function assertCloseTf(
+  ours: Tensor,
+  theirs: tf.Tensor,
+  options: CloseOptions = {},
+): Promise<void> {
   if (
     ours.shape.length !== theirs.shape.length || ours.shape.some((d, i) => d !== theirs.shape[i])
   ) {
@@ -55,7 +62,7 @@ export function assertCloseTf(ours: Tensor, theirs: tf.Tensor, options: CloseOpt
       }shape [${ours.shape}] differs from tfjs's [${theirs.shape}]`,
     );
   }
-  assertClose(ours.dataSync(), theirs.dataSync() as Float32Array, {
+  assertClose(await ours.data(), theirs.dataSync() as Float32Array, {
     rtol: 1e-4,
     atol: 1e-5,
     ...options,
@@ -92,22 +99,21 @@ export function randomIndices(shape: readonly number[], n: number, seed: number)
  * so that every output element carries a different weight. Each gradient must also keep its input's
  * dtype.
  */
-export function assertGradsTf(
+export async function assertGradsTf(
   ours: (...xs: Tensor[]) => Tensor,
   theirs: (...xs: tf.Tensor[]) => tf.Tensor,
   inputs: readonly Tensor[],
   message: string,
   options: CloseOptions = {},
-): void {
+): Promise<void> {
   const r = randomTensor(ours(...inputs).shape, 4242);
-  const rTf = toTf(r);
+  const rTf = await toTf(r);
   const got = grads((...xs) => sum(mul(ours(...xs), r)))(...inputs);
-  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(
-    inputs.map(toTf),
-  );
-  got.forEach((g, i) => {
+  const tfInputs = await Promise.all(inputs.map(toTf));
+  const want = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(theirs(...xs), rTf)))(tfInputs);
+  for (const [i, g] of got.entries()) {
     assert.equal(g.dtype, inputs[i].dtype, `${message}: gradient ${i} keeps its input's dtype`);
-    assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` });
-  });
-  tf.dispose([rTf, ...want]);
+    await assertCloseTf(g, want[i], { ...options, message: `${message}: gradient of input ${i}` });
+  }
+  tf.dispose([rTf, ...want, ...tfInputs]);
 }

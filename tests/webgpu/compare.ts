@@ -5,7 +5,8 @@
  * @module
  */
 
-import { assertClose, type CloseOptions, setBackend, type Tensor, tensor } from "../../lib/mod.ts";
+import { assertClose, type CloseOptions, type Tensor, tensor } from "../../lib/mod.ts";
+import { onBackend } from "../helpers/backend.ts";
 import type { DType } from "../../lib/tensor/dtype.ts";
 
 /** A host-side tensor description that each backend turns into its own tensor. */
@@ -22,7 +23,7 @@ export function make(h: HostTensor): Tensor {
 
 /**
  * Runs `compute` on cpu and on webgpu with the same host inputs, and asserts the results are close
- * (float32 tolerances by default). Leaves `cpu` active.
+ * (float32 tolerances by default). Leaves the backend that was active.
  */
 export async function assertSameOnGpu(
   inputs: readonly HostTensor[],
@@ -35,15 +36,8 @@ export async function assertSameOnGpu(
     const list = Array.isArray(outs) ? outs : [outs];
     return await Promise.all(list.map(async (t) => ({ shape: t.shape, values: await t.data() })));
   };
-  await setBackend("cpu");
-  const want = await run();
-  await setBackend("webgpu");
-  let got;
-  try {
-    got = await run();
-  } finally {
-    await setBackend("cpu");
-  }
+  const want = await onBackend("cpu", run);
+  const got = await onBackend("webgpu", run);
   want.forEach((w, k) => {
     const g = got[k];
     if (g.shape.join() !== w.shape.join()) {

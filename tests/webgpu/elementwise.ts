@@ -41,6 +41,7 @@ import {
   where,
   zeros,
 } from "../../lib/mod.ts";
+import { onBackend } from "../helpers/backend.ts";
 import { gpuRuntime } from "../../lib/backend/webgpu/mod.ts";
 import { assertSameOnGpu, type HostTensor } from "./compare.ts";
 
@@ -121,8 +122,7 @@ Deno.test("webgpu elementwise: where, casts, slices and scalars", async () => {
 });
 
 Deno.test("webgpu runtime: kernels batch into few submits; buffers are reused after step 1", async () => {
-  await setBackend("webgpu");
-  try {
+  await onBackend("webgpu", async () => {
     const rt = gpuRuntime();
     const x = randn([64, 64]);
     const step = () =>
@@ -141,14 +141,11 @@ Deno.test("webgpu runtime: kernels batch into few submits; buffers are reused af
     assert.equal((await y.data()).length, 64 * 64);
     y.dispose();
     x.dispose();
-  } finally {
-    await setBackend("cpu");
-  }
+  });
 });
 
 Deno.test("webgpu errors: synchronous reads and float64 say what to do", async () => {
-  await setBackend("webgpu");
-  try {
+  await onBackend("webgpu", async () => {
     const t = tensor([1, 2, 3]);
     assertThrowsWith(() => t.dataSync(), "await t.data()");
     assertThrowsWith(() => t.toArray(), "asynchronous");
@@ -157,7 +154,5 @@ Deno.test("webgpu errors: synchronous reads and float64 say what to do", async (
     assert.deepEqual(Array.from(await tensor([]).add(1).data()), [], "an empty tensor uploads");
     await assertRejectsWith(async () => await setBackend("nope"), "no backend named 'nope'");
     t.dispose();
-  } finally {
-    await setBackend("cpu");
-  }
+  });
 });

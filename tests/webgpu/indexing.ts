@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import {
+  assertThrowsWith,
   concat,
   crossEntropy,
   gather,
@@ -16,12 +17,12 @@ import {
   oneHot,
   pad,
   Rng,
-  setBackend,
   split,
   stack,
   type Tensor,
   tensor,
 } from "../../lib/mod.ts";
+import { onBackend } from "../helpers/backend.ts";
 import { missingKernels } from "../../lib/backend/registry.ts";
 import "../../lib/backend/webgpu/mod.ts";
 import { assertSameOnGpu, type HostTensor } from "./compare.ts";
@@ -205,8 +206,7 @@ Deno.test("webgpu gather: its gradient (scatterAdd) sums repeats like the cpu", 
 });
 
 Deno.test("webgpu gather: an index out of range gives NaN (float32) or 0 (int32)", async () => {
-  await setBackend("webgpu");
-  try {
+  await onBackend("webgpu", async () => {
     const x = tensor([[1, 2], [3, 4], [5, 6]]);
     const picked = gather(x, tensor([2, 3, -1, 0], { dtype: "int32" }));
     assert.deepEqual(Array.from(await picked.data()), [5, 6, NaN, NaN, NaN, NaN, 1, 2]);
@@ -214,9 +214,7 @@ Deno.test("webgpu gather: an index out of range gives NaN (float32) or 0 (int32)
     const pickedInts = gather(n, tensor([1, 7], { dtype: "int32" }));
     assert.deepEqual(Array.from(await pickedInts.data()), [20, 0]);
     for (const t of [x, picked, n, pickedInts]) t.dispose();
-  } finally {
-    await setBackend("cpu");
-  }
+  });
 });
 
 Deno.test({
@@ -233,4 +231,18 @@ Deno.test({
       { rtol: 1e-5, atol: 1e-6 },
     );
   },
+});
+
+Deno.test("webgpu crossEntropy: a label tensor out of range makes its row's loss NaN", async () => {
+  await onBackend("webgpu", async () => {
+    const z = tensor([[1, 2, 3], [0, 0, 1], [2, 1, 0]]);
+    const labels = tensor([2, 3, -1], { dtype: "int32" });
+    const rows = Array.from(await crossEntropy(z, labels, "none").data());
+    assert.ok(Number.isFinite(rows[0]), `a valid label keeps its loss (${rows[0]})`);
+    assert.ok(Number.isNaN(rows[1]) && Number.isNaN(rows[2]), `bad labels give NaN: ${rows}`);
+    assert.ok(Number.isNaN((await crossEntropy(z, labels).data())[0]), "and so does the mean");
+    // Labels given as numbers are checked on the host, as on the cpu.
+    assertThrowsWith(() => crossEntropy(z, [2, 3, 0]), "crossEntropy", "[0, 3)", "index 3");
+    for (const t of [z, labels]) t.dispose();
+  });
 });

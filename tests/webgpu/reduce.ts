@@ -18,7 +18,6 @@ import {
   mean,
   min,
   Rng,
-  setBackend,
   softmax,
   std,
   sum,
@@ -26,6 +25,7 @@ import {
   tensor,
   variance,
 } from "../../lib/mod.ts";
+import { onBackend } from "../helpers/backend.ts";
 import { missingKernels } from "../../lib/backend/registry.ts";
 import { gpuRuntime } from "../../lib/backend/webgpu/mod.ts";
 import { assertSameOnGpu, type HostTensor } from "./compare.ts";
@@ -144,20 +144,16 @@ Deno.test("webgpu reduce: empty reductions and empty outputs", async () => {
 });
 
 Deno.test("webgpu reduce: long reductions take two passes and stay accurate", async () => {
-  await setBackend("webgpu");
-  let before: number;
-  try {
+  await onBackend("webgpu", async () => {
     const batch = gpuRuntime().batch;
     const x = tensor(Array.from({ length: 10_000 }, (_, i) => i % 3));
-    before = batch.submits;
+    const before = batch.submits;
     const s = sum(x);
     assert.equal((await s.data())[0], 9_999);
     assert.ok(batch.submits - before <= 1, "both passes in one submit");
     x.dispose();
     s.dispose();
-  } finally {
-    await setBackend("cpu");
-  }
+  });
   const long = host([70_000], 1);
   await assertSameOnGpu([long], (t) => [sum(t), max(t), min(t), mean(t)], "70k elements", {
     rtol: 1e-5,

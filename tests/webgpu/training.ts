@@ -14,12 +14,12 @@ import {
   ReLU,
   seed,
   Sequential,
-  setBackend,
   stack,
   type Tensor,
   tensor,
   tidy,
 } from "../../lib/mod.ts";
+import { onBackend } from "../helpers/backend.ts";
 import { gpuRuntime } from "../../lib/backend/webgpu/mod.ts";
 
 const BATCH = 64;
@@ -70,28 +70,21 @@ async function lossCurve(steps: number, keepEvery = 1): Promise<number[]> {
 }
 
 Deno.test("webgpu training: the MLP's 100-step loss curve matches the cpu's", async () => {
-  await setBackend("cpu");
-  const cpu = await lossCurve(100);
-  await setBackend("webgpu");
-  try {
+  const cpu = await onBackend("cpu", () => lossCurve(100));
+  await onBackend("webgpu", async () => {
     const gpu = await lossCurve(100);
     assert.ok(cpu[99] < cpu[0] / 4, `the loss falls (${cpu[0]} → ${cpu[99]})`);
     assertClose(gpu, cpu, { rtol: 1e-3, atol: 1e-4, message: "loss curve" });
-  } finally {
-    await setBackend("cpu");
-  }
+  });
 });
 
 Deno.test("webgpu training: 200 steps allocate no GPU buffers after warm-up", async () => {
-  await setBackend("webgpu");
-  try {
+  await onBackend("webgpu", async () => {
     const rt = gpuRuntime();
     await lossCurve(3, 50); // warm-up: pipelines, parameter and moment buffers
     const { created, inUse } = rt.pool.stats();
     await lossCurve(200, 50);
     assert.equal(rt.pool.stats().created, created, "every buffer came from the pool");
     assert.equal(rt.pool.stats().inUse, inUse, "and went back to it");
-  } finally {
-    await setBackend("cpu");
-  }
+  });
 });

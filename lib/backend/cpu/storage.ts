@@ -113,6 +113,7 @@ function register(s: CpuStorage): CpuStorage {
  */
 export const cpuBackend: Backend = {
   name: "cpu",
+  dtypes: ["float32", "float64", "int32"],
   upload(values: TypedArray, dtype: DType): Storage {
     heap.count("uploads");
     const copy = heapArray(dtype, values.length);

@@ -85,6 +85,7 @@ export class GpuRuntime {
     const pool = this.pool, batch = this.batch, gpu = this.gpu;
     return {
       name: "webgpu",
+      dtypes: ["float32", "int32"],
       upload(values: TypedArray, dtype: DType): Storage {
         assertAlive(gpu, "upload");
         assertGpuDType(dtype, "upload");

@@ -33,8 +33,8 @@ export function assertGpuDType(dtype: DType, op: string): void {
   if (dtype === "float64") {
     throw new Error(
       `${op}: float64 tensors cannot live on the webgpu backend (WGSL has no 64-bit floats). ` +
-        "Cast to float32 with .cast('float32'), or keep float64 work (such as gradcheck) on the " +
-        "cpu backend.",
+        "Cast to float32 with .cast('float32'), or keep float64 work on the cpu backend " +
+        "(gradcheck switches to float32 differences on its own).",
     );
   }
 }
