@@ -29,3 +29,4 @@ import "./pool.ts";
 import "./indexing.ts";
 import "./optimizer.ts";
 import "./training.ts";
+import "./notebook.ts";
