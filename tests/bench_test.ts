@@ -9,6 +9,7 @@ import { liveTensors } from "../lib/mod.ts";
 import { parseArgs } from "../scripts/bench/args.ts";
 import { benchChart } from "../scripts/bench/chart.ts";
 import { oursPeer } from "../scripts/bench/ours.ts";
+import type { Peer } from "../scripts/bench/peer.ts";
 import { defaultPeers } from "../scripts/bench/peers.ts";
 import { BASELINE_PEER, formatTable } from "../scripts/bench/report.ts";
 import { runBench, selectWorkloads } from "../scripts/bench/run.ts";
@@ -19,7 +20,8 @@ import { matmulFlops } from "../scripts/bench/workloads.ts";
 const ONLY = ["matmul 128x784x256", "conv fwd 5x5x32", "conv fwd+bwd 5x5x32"];
 
 Deno.test("bench: every workload × peer has a consistent row, and nothing leaks", async () => {
-  const peers = defaultPeers();
+  // The GPU peers run in the WebGPU test process (tests/webgpu/bench.ts): one device a process.
+  const peers = defaultPeers().filter((p) => !p.gpu);
   const before = liveTensors().tensors;
   const report = await runBench({ peers, quick: true, only: ONLY });
   assert.equal(liveTensors().tensors, before, "the bench frees every tensor it made");
@@ -60,6 +62,7 @@ Deno.test("bench: every workload × peer has a consistent row, and nothing leaks
         assert.equal(r.ratioVsWasm, null, `${what}: no ratio where tfjs-wasm cannot`);
       }
     } else {
+      assert.equal(r.status, "cannot", what);
       assert.ok(r.reason && r.reason.length > 0, `${what}: a "cannot" row says why`);
       assert.equal(r.medianMs, null, what);
       assert.equal(r.gflops, null, what);
@@ -81,6 +84,44 @@ Deno.test("bench: every workload × peer has a consistent row, and nothing leaks
     assert.ok(chart.svg.includes(r.peer), `the chart names ${r.peer}, as a bar or as "cannot"`);
   }
   assert.throws(() => benchChart(report, "nope"), /no rows for workload "nope"/);
+});
+
+/** A peer that runs like `ours cpu` but as if on a software GPU, adding `error` to its results. */
+function checkedPeer(error: number): Peer {
+  const ours = oursPeer({ name: "ours cpu", backend: "cpu" });
+  return {
+    ...ours,
+    name: `checked (${error})`,
+    gpu: true,
+    reference: "ours cpu",
+    activate: async (o) => {
+      await ours.activate(o);
+      return { mode: "correctness-only", adapter: "a test adapter" };
+    },
+    prepare(w) {
+      const step = ours.prepare(w);
+      return { run: async () => (await step.run()) * (1 + error), dispose: () => step.dispose() };
+    },
+  };
+}
+
+Deno.test("bench: a correctness-only run is checked against the same library's cpu result", async () => {
+  const peers = [
+    oursPeer({ name: "ours cpu", backend: "cpu" }),
+    checkedPeer(1e-5),
+    checkedPeer(0.1),
+  ];
+  const report = await runBench({ peers, quick: true, only: ["matmul 128x784x256"] });
+  const [cpu, close, wrong] = report.rows;
+  assert.equal(cpu.status, "ok");
+  assert.ok(cpu.checksum! > 0, "the timed row keeps its first run's checksum");
+  assert.equal(close.status, "correctness-only");
+  assert.match(close.reason!, /a test adapter.*matches ours cpu/);
+  assert.equal(close.medianMs, null, "a correctness-only row has no time");
+  assert.equal(close.ratioVsWasm, null);
+  assert.equal(wrong.status, "cannot");
+  assert.match(wrong.reason!, /wrong result on a test adapter/);
+  assert.match(formatTable(report), /correctness-only: software adapter \(a test adapter\)/);
 });
 
 Deno.test("bench: our training step keeps liveTensors() flat across runs", async () => {

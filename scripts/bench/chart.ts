@@ -21,11 +21,16 @@ export function benchChart(report: BenchReport, workload: string): Chart {
   const rows = report.rows.filter((r) => r.workload === workload);
   if (rows.length === 0) throw new Error(`benchChart: no rows for workload "${workload}"`);
   const ok = rows.filter((r) => r.status === "ok" && r.gflops !== null);
-  const cannot = rows.filter((r) => r.status === "cannot").map((r) => r.peer);
+  const missing = (status: string) =>
+    rows.filter((r) => r.status === status).map((r) => r.peer).join(", ");
+  const notes = [
+    missing("cannot") && `cannot: ${missing("cannot")}`,
+    missing("correctness-only") && `correctness only: ${missing("correctness-only")}`,
+  ].filter(Boolean);
   return barChart(
     ok.map((r) => ({ label: r.peer, value: r.gflops! })),
     {
-      title: cannot.length ? `${workload} (cannot: ${cannot.join(", ")})` : workload,
+      title: notes.length ? `${workload} (${notes.join("; ")})` : workload,
       yLabel: "GFLOP/s",
     },
   );

@@ -25,7 +25,7 @@ import {
   tidy,
 } from "../../lib/mod.ts";
 import { activeThreads, poolReady, variant } from "../../lib/backend/wasm/mod.ts";
-import { gpuUnavailable, type Peer, type PeerOptions, type Step } from "./peer.ts";
+import { checksum, gpuActivation, type Peer, type PeerOptions, type Step } from "./peer.ts";
 import { MLP_LAYERS, type Workload } from "./workloads.ts";
 
 /** How to reach one of our backends. */
@@ -34,8 +34,10 @@ export interface OursOptions {
   readonly name: string;
   /** The registered backend name passed to `setBackend`. */
   readonly backend: string;
-  /** The backend needs a real WebGPU adapter. */
+  /** The backend needs a WebGPU adapter. */
   readonly gpu?: boolean;
+  /** The peer whose results a correctness-only run must match. */
+  readonly reference?: string;
 }
 
 /** Our library on `options.backend`. */
@@ -43,11 +45,13 @@ export function oursPeer(options: OursOptions): Peer {
   let report: string[] = [];
   return {
     name: options.name,
+    gpu: options.gpu ?? false,
+    reference: options.reference,
     async activate(peerOptions: PeerOptions) {
-      if (options.gpu) {
-        const why = await gpuUnavailable(peerOptions);
-        if (why) return why;
-      }
+      const activation = options.gpu
+        ? await gpuActivation(peerOptions)
+        : { mode: "timed" as const };
+      if (activation.mode === "cannot") return activation;
       try {
         await poolReady; // time the whole worker pool, not a pool still starting
         const r = await setBackend(options.backend);
@@ -59,9 +63,9 @@ export function oursPeer(options: OursOptions): Peer {
           : "";
         report = [`${options.name}: backend "${r.name}"${how}, missing kernels: ${missing}`];
       } catch (e) {
-        return (e as Error).message;
+        return { mode: "cannot", reason: (e as Error).message };
       }
-      return null;
+      return activation;
     },
     prepare: prepareOurs,
     notes: () => report,
@@ -74,8 +78,10 @@ function opStep(inputs: Tensor[], body: () => Tensor[]): Step {
     async run() {
       // tidy frees each run's outputs and intermediates, so liveTensors() stays flat.
       const outs = tidy(body);
-      for (const o of outs) await o.data();
+      let sum = 0;
+      for (const o of outs) sum += checksum(await o.data());
       for (const o of outs) o.dispose();
+      return sum;
     },
     dispose: () => inputs.forEach((t) => t.dispose()),
   };
@@ -93,8 +99,9 @@ function trainStep(model: Module, x: Tensor, y: Tensor): Step {
         opt.step();
         return l;
       });
-      await loss.data();
+      const value = checksum(await loss.data());
       loss.dispose();
+      return value;
     },
     dispose() {
       // Gradients, Adam's moments and the parameters all outlive a run; free them all.

@@ -13,8 +13,12 @@ export const BASELINE_PEER = "tfjs wasm";
 export interface BenchRow {
   readonly workload: string;
   readonly peer: string;
-  readonly status: "ok" | "cannot";
-  /** Why the peer cannot run the workload (status "cannot" only). */
+  /**
+   * "ok": timed; "correctness-only": run once on a software GPU adapter and checked against the
+   * same library's cpu backend, not timed; "cannot": see `reason`.
+   */
+  readonly status: "ok" | "correctness-only" | "cannot";
+  /** Why the peer cannot run the workload, or what a correctness-only run checked. */
   readonly reason?: string;
   /** Median time of the timed runs, ms (null when it cannot). */
   readonly medianMs: number | null;
@@ -28,6 +32,8 @@ export interface BenchRow {
   readonly ratioVsWasm: number | null;
   /** Training examples per second, for training steps. */
   readonly samplesPerSecond?: number;
+  /** Σ|v| of the first run's results (see `Step.run`). */
+  readonly checksum?: number;
 }
 
 /** Where and when the bench ran. */
@@ -71,7 +77,7 @@ function fmt(x: number | null | undefined, digits = 3): string {
 export function formatTable(report: BenchReport): string {
   const header = ["workload", "peer", "median ms", "runs", "GFLOP/s", "vs tfjs-wasm", "samples/s"];
   const lines = report.rows.map((r) =>
-    r.status === "cannot" ? [r.workload, r.peer, `cannot: ${r.reason}`, "", "", "", ""] : [
+    r.status !== "ok" ? [r.workload, r.peer, `${r.status}: ${r.reason}`, "", "", "", ""] : [
       r.workload,
       r.peer,
       fmt(r.medianMs),

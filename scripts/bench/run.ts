@@ -48,14 +48,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   // Peer by peer, since each library has one current backend; switching per workload would only
   // add re-initialisation to the timings.
   for (const peer of options.peers) {
-    const unavailable = await peer.activate(peerOptions);
-    if (!unavailable) notes.push(...peer.notes());
+    const activation = await peer.activate(peerOptions);
+    if (activation.mode !== "cannot") notes.push(...peer.notes());
     for (const w of selected) {
-      const row = unavailable ? cannot(w, peer, unavailable) : await measure(w, peer, policy);
+      let row: Measured;
+      if (activation.mode === "cannot") row = cannot(w, peer, activation.reason);
+      else if (activation.mode === "timed") row = await measure(w, peer, policy);
+      else {
+        const reference = measured.get(key(w.name, peer.reference ?? ""));
+        row = await checkOnce(w, peer, activation.adapter, reference);
+      }
       measured.set(key(w.name, peer.name), row);
       log(
         `${w.name} · ${peer.name}: ${
-          row.status === "ok" ? `${row.medianMs!.toFixed(2)} ms` : `cannot: ${row.reason}`
+          row.status === "ok" ? `${row.medianMs!.toFixed(2)} ms` : `${row.status}: ${row.reason}`
         }`,
       );
     }
@@ -92,6 +98,62 @@ function cannot(w: Workload, peer: Peer, reason: string): Measured {
   };
 }
 
+/**
+ * Runs `w` once on a software GPU adapter and compares its checksum with the reference peer's
+ * (the same library on its cpu backend, same inputs): a "correctness-only" row when they agree
+ * within float32 rounding, a "cannot" row saying "wrong result" when they do not.
+ */
+async function checkOnce(
+  w: Workload,
+  peer: Peer,
+  adapter: string,
+  reference: Measured | undefined,
+): Promise<Measured> {
+  let step;
+  try {
+    step = peer.prepare(w);
+    const sum = await step.run();
+    const want = reference?.checksum;
+    if (want === undefined) {
+      return cannot(
+        w,
+        peer,
+        `software adapter (${adapter}), and no ${peer.reference} result to check against`,
+      );
+    }
+    const gap = Math.abs(sum - want) / Math.max(Math.abs(want), 1e-30);
+    if (!(gap <= CHECK_RTOL)) {
+      return cannot(
+        w,
+        peer,
+        `wrong result on ${adapter}: checksum ${sum}, ${peer.reference} gives ${want}`,
+      );
+    }
+    return {
+      workload: w.name,
+      peer: peer.name,
+      status: "correctness-only",
+      reason: `software adapter (${adapter}): one untimed run matches ${peer.reference} ` +
+        `(checksum within ${gap.toExponential(1)})`,
+      medianMs: null,
+      runs: 1,
+      flops: w.flops,
+      gflops: null,
+      checksum: sum,
+    };
+  } catch (e) {
+    return cannot(w, peer, String((e as Error).message ?? e).split("\n")[0]);
+  } finally {
+    step?.dispose();
+  }
+}
+
+/**
+ * Relative tolerance of a correctness check: float32 sums in different orders, and for training
+ * steps one optimizer update, stay far inside it; a wrong kernel does not.
+ */
+const CHECK_RTOL = 1e-3;
+
 /** Times `w` on `peer`; an error (say, a kernel the backend lacks) makes a "cannot" row. */
 async function measure(
   w: Workload,
@@ -101,7 +163,12 @@ async function measure(
   let step;
   try {
     step = peer.prepare(w);
-    const times = await timeRuns(() => step!.run(), policy);
+    // The first run's checksum is what a correctness-only run of the same library must match.
+    let first: number | undefined;
+    const times = await timeRuns(async () => {
+      const sum = await step!.run();
+      first ??= sum;
+    }, policy);
     const ms = median(times);
     return {
       workload: w.name,
@@ -111,6 +178,7 @@ async function measure(
       runs: times.length,
       flops: w.flops,
       gflops: w.flops / ms / 1e6,
+      checksum: first,
       ...(w.samples ? { samplesPerSecond: w.samples / (ms / 1000) } : {}),
     };
   } catch (e) {

@@ -7,7 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-backend-webgpu";
-import { gpuUnavailable, type Peer, type PeerOptions, type Step } from "./peer.ts";
+import { checksum, gpuActivation, type Peer, type PeerOptions, type Step } from "./peer.ts";
 import { MLP_LAYERS, type Workload } from "./workloads.ts";
 
 // PROD silences the "install tfjs-node" banner and skips debug checks that would slow every op.
@@ -26,20 +26,22 @@ export function tfjsPeer(backend: TfjsBackend): Peer {
   const name = `tfjs ${backend}`;
   return {
     name,
+    gpu: backend === "webgpu",
+    reference: backend === "cpu" ? undefined : "tfjs cpu",
     async activate(options: PeerOptions) {
-      if (backend === "webgpu") {
-        const why = await gpuUnavailable(options);
-        if (why) return why;
-      }
+      const activation = backend === "webgpu"
+        ? await gpuActivation(options)
+        : { mode: "timed" as const };
+      if (activation.mode === "cannot") return activation;
       try {
         if (!(await tf.setBackend(backend))) {
-          return `tfjs could not initialise its ${backend} backend`;
+          return { mode: "cannot", reason: `tfjs could not initialise its ${backend} backend` };
         }
       } catch (e) {
-        return (e as Error).message;
+        return { mode: "cannot", reason: (e as Error).message };
       }
       await tf.ready();
-      return null;
+      return activation;
     },
     prepare: prepareTfjs,
     notes() {
@@ -58,8 +60,10 @@ function opStep(inputs: tf.Tensor[], body: () => tf.Tensor[]): Step {
   return {
     async run() {
       const outs = tf.tidy(body);
-      for (const o of outs) await o.data();
+      let sum = 0;
+      for (const o of outs) sum += checksum(await o.data());
       tf.dispose(outs);
+      return sum;
     },
     dispose: () => tf.dispose(inputs),
   };
@@ -84,8 +88,9 @@ function trainStep(
       const loss = tf.tidy(() =>
         opt.minimize(() => tf.losses.softmaxCrossEntropy(labels, forward(x)), true, vars)!
       );
-      await loss.data();
+      const value = checksum(await loss.data());
       loss.dispose();
+      return value;
     },
     dispose() {
       opt.dispose();
@@ -104,17 +109,23 @@ function prepareTfjs(w: Workload): Step {
   const s = w.spec;
   switch (s.kind) {
     case "matmul": {
-      const a = tf.randomNormal([s.m, s.k]) as tf.Tensor2D;
-      const b = tf.randomNormal([s.k, s.n]) as tf.Tensor2D;
+      const a = tf.randomNormal([s.m, s.k], 0, 1, "float32", 11) as tf.Tensor2D;
+      const b = tf.randomNormal([s.k, s.n], 0, 1, "float32", 12) as tf.Tensor2D;
       return opStep([a, b], () => [tf.matMul(a, b)]);
     }
     case "conv": {
-      const x = tf.randomNormal([s.batch, s.size, s.size, s.inChannels]) as tf.Tensor4D;
-      const f = tf.randomNormal([s.kernel, s.kernel, s.inChannels, s.outChannels]) as tf.Tensor4D;
+      const x = tf.randomNormal([s.batch, s.size, s.size, s.inChannels], 0, 1, "float32", 13);
+      const f = tf.randomNormal(
+        [s.kernel, s.kernel, s.inChannels, s.outChannels],
+        0,
+        1,
+        "float32",
+        14,
+      );
       const conv = (a: tf.Tensor, b: tf.Tensor) =>
         tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, "same");
       if (!s.backward) return opStep([x, f], () => [conv(x, f)]);
-      const dy = tf.randomNormal([s.batch, s.size, s.size, s.outChannels]);
+      const dy = tf.randomNormal([s.batch, s.size, s.size, s.outChannels], 0, 1, "float32", 15);
       return opStep([x, f, dy], () => tf.grads(conv)([x, f], dy));
     }
     case "mlp": {
@@ -131,7 +142,12 @@ function prepareTfjs(w: Workload): Step {
         }
         return h;
       };
-      return trainStep(vars, forward, tf.randomNormal([s.batch, 784]), s.batch);
+      return trainStep(
+        vars,
+        forward,
+        tf.randomNormal([s.batch, 784], 0, 1, "float32", 16),
+        s.batch,
+      );
     }
     case "cnn": {
       const [c1, b1, c2, b2, f1, d1, f2, d2] = [
@@ -158,7 +174,12 @@ function prepareTfjs(w: Workload): Step {
         return dense(tf.relu(dense(h, f1, d1)), f2, d2);
       };
       const vars = [c1, b1, c2, b2, f1, d1, f2, d2];
-      return trainStep(vars, forward, tf.randomNormal([s.batch, 28, 28, 1]), s.batch);
+      return trainStep(
+        vars,
+        forward,
+        tf.randomNormal([s.batch, 28, 28, 1], 0, 1, "float32", 17),
+        s.batch,
+      );
     }
   }
 }

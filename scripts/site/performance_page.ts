@@ -21,8 +21,8 @@ function figure(x: number | null | undefined): string {
 
 function renderTable(report: BenchReport): string {
   const rows = report.rows.map((r) => {
-    const cells = r.status === "cannot"
-      ? [r.workload, r.peer, `cannot: ${r.reason}`, "", "", ""]
+    const cells = r.status !== "ok"
+      ? [r.workload, r.peer, `${r.status}: ${r.reason}`, "", "", ""]
       : [
         r.workload,
         r.peer,

@@ -30,3 +30,4 @@ import "./indexing.ts";
 import "./optimizer.ts";
 import "./training.ts";
 import "./notebook.ts";
+import "./bench.ts";

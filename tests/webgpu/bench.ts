@@ -1,0 +1,33 @@
+/**
+ * The bench's GPU rows on this machine's software adapter: each workload runs once on webgpu, for
+ * our library and for tfjs, and is checked against the same library's cpu result instead of
+ * being timed (llvmpipe's times would measure the CPU rasterizer).
+ */
+
+import assert from "node:assert/strict";
+import { isFallbackAdapter } from "../../lib/backend/webgpu/device.ts";
+import { defaultPeers } from "../../scripts/bench/peers.ts";
+import { formatTable } from "../../scripts/bench/report.ts";
+import { runBench } from "../../scripts/bench/run.ts";
+
+Deno.test("bench: webgpu rows, ours and tfjs's, are checked against their cpu rows", async () => {
+  const adapter = await navigator.gpu.requestAdapter();
+  const software = adapter !== null && isFallbackAdapter(adapter);
+  const wanted = ["ours cpu", "ours webgpu", "tfjs cpu", "tfjs webgpu"];
+  const peers = defaultPeers().filter((p) => wanted.includes(p.name));
+  const report = await runBench({
+    peers,
+    quick: true,
+    only: ["matmul 128x784x256", "mlp step"],
+  });
+  for (const r of report.rows.filter((r) => r.peer.endsWith("webgpu"))) {
+    const what = `${r.workload} on ${r.peer}`;
+    if (software) {
+      assert.equal(r.status, "correctness-only", `${what}: ${r.reason}`);
+      assert.match(r.reason!, /matches (ours|tfjs) cpu/, what);
+    } else {
+      assert.equal(r.status, "ok", `${what}: ${r.reason}`);
+    }
+  }
+  assert.match(formatTable(report), /ours webgpu/);
+});
