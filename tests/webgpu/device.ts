@@ -4,7 +4,9 @@
  */
 
 import assert from "node:assert/strict";
-import { backendName, useBestBackend } from "../../lib/mod.ts";
+import { backendName, fromArray, useBestBackend } from "../../lib/mod.ts";
+import { gpuRuntime, WORKGROUP } from "../../lib/backend/webgpu/runtime.ts";
+import { onBackend } from "../helpers/backend.ts";
 import { isFallbackAdapter } from "../../lib/backend/webgpu/device.ts";
 
 /**
@@ -124,4 +126,21 @@ Deno.test("webgpu: a kernel that fails validation is reported at the next read",
   assert.ok(r.ok, r.text);
   assert.match(r.text, /a webgpu kernel failed/);
   assert.match(r.text, /library bug/);
+});
+
+Deno.test("webgpu: past 65,535 workgroups a dispatch uses a 2-D grid and covers every element", async () => {
+  await onBackend("webgpu", async () => {
+    const limit = gpuRuntime().gpu.device.limits.maxComputeWorkgroupsPerDimension;
+    const n = limit * WORKGROUP + 3 * WORKGROUP + 5; // a few workgroups into the grid's second row
+    const x = fromArray(Int32Array.from({ length: n }, (_, i) => i % 1000), [n], {
+      dtype: "int32",
+    });
+    const y = x.add(1);
+    const got = await y.data();
+    let wrong = 0;
+    for (let i = 0; i < n; i++) if (got[i] !== (i % 1000) + 1) wrong++;
+    assert.equal(wrong, 0, `${wrong} of ${n} elements wrong`);
+    x.dispose();
+    y.dispose();
+  });
 });
