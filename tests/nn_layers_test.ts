@@ -113,6 +113,33 @@ Deno.test("Conv2d: stride, padding, dilation and bias match tf.conv2d; groups tf
   assertThrowsWith(() => new Conv2d(3, 4, 3, { groups: 2 }), "groups=2", "inChannels (3)");
 });
 
+Deno.test("Conv2d: activation 'relu' equals Conv2d then ReLU, gradients too; describe() shows it", () => {
+  seed(7);
+  const fused = new Conv2d(3, 4, 3, { padding: 1, stride: 2, activation: "relu" });
+  const plain = new Conv2d(3, 4, 3, { padding: 1, stride: 2 });
+  setRandom(fused.bias, 50);
+  plain.weight.assign(fused.weight);
+  plain.bias!.assign(fused.bias!);
+  const x = randomTensor([2, 3, 7, 6], 51);
+  const y = fused.forward(x);
+  assert.ok(y.dataSync().some((v) => v === 0) && y.dataSync().some((v) => v > 0));
+  assertClose(y.dataSync(), new Sequential(plain, new ReLU()).forward(x).dataSync(), {
+    rtol: 1e-6,
+    atol: 1e-6,
+  });
+  // The same gradients reach the parameters either way.
+  fused.forward(x).sum().backward();
+  plain.forward(x).relu().sum().backward();
+  assertClose(fused.weight.grad!.dataSync(), plain.weight.grad!.dataSync(), { rtol: 1e-5 });
+  assertClose(fused.bias!.grad!.dataSync(), plain.bias!.grad!.dataSync(), { rtol: 1e-5 });
+  assert.equal(fused.toString(), "Conv2d(3 → 4, 3×3, stride: 2, padding: 1, activation: relu)");
+  assert.equal(plain.toString(), "Conv2d(3 → 4, 3×3, stride: 2, padding: 1)");
+  assertThrowsWith(
+    () => new Conv2d(3, 4, 3, { activation: "tanh" as "relu" }),
+    "Conv2d: unknown activation 'tanh'; use one of 'none', 'relu'",
+  );
+});
+
 Deno.test("MaxPool2d, AvgPool2d and Flatten match tf.maxPool, tf.avgPool and tf.reshape", async () => {
   const x = randomTensor([2, 3, 6, 6], 40);
   const nhwc = toNhwc(await toTf(x));

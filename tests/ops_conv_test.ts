@@ -1,6 +1,6 @@
 /**
  * Convolution and pooling on NCHW tensors: conv2d (stride, every padding form, dilation, groups,
- * depthwise, bias), convTranspose2d (stride, padding, outputPadding, dilation, groups), maxPool2d,
+ * depthwise, bias, bias and ReLU fused into the kernel), convTranspose2d (stride, padding, outputPadding, dilation, groups), maxPool2d,
  * avgPool2d and nearest-neighbour upsample. Forward values against TensorFlow.js (which works in
  * NHWC, so tensors are transposed on the way in and out), gradients against float64 finite
  * differences and against tfjs's `tf.grads`, and the error messages. The file belongs to the shared
@@ -10,6 +10,7 @@
 
 import assert from "node:assert/strict";
 import {
+  add,
   assertCloseAsync,
   assertThrowsWith,
   avgPool2d,
@@ -17,13 +18,19 @@ import {
   type Conv2dOptions,
   convTranspose2d,
   type ConvTranspose2dOptions,
+  fromArray,
   gradcheck,
   grads,
   maxPool2d,
+  mul,
   type Padding2d,
   type Pair,
   type Pool2dOptions,
+  relu,
+  reshape,
+  Rng,
   sum,
+  type Tensor,
   tensor,
   transpose,
   upsample,
@@ -273,6 +280,101 @@ Deno.test("conv2d: bias adds per output channel, with its gradient", async () =>
   await assertGradsTf((p, q, c) => conv2d(p, q, { ...o, bias: c }), theirs, [x, w, b], "bias");
 });
 
+// Fused bias and ReLU. Inputs are halves k/2 (k in -4..4): every product is a multiple of 1/4 and
+// every sum is exact in float32, so both paths compute the same pre-activations z. Biases are
+// halves plus 1/8, which keeps every z at least 1/8 from ReLU's kink: far beyond any finite
+// difference step, so gradcheck never straddles it.
+
+/** A float32 tensor of halves k/2, k uniform in -4..4, plus `shift`. */
+function halves(shape: readonly number[], seed: number, shift = 0): Tensor {
+  const rng = new Rng(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return fromArray(Array.from({ length: n }, () => (rng.int(9) - 4) / 2 + shift), [...shape]);
+}
+
+/** relu(conv2d(x, w) + b) as the three separate ops. */
+const unfusedConv = (x: Tensor, w: Tensor, b: Tensor, o: Conv2dOptions) =>
+  relu(add(conv2d(x, w, o), reshape(b, [1, b.shape[0], 1, 1])));
+
+/** tfjs's relu(conv2d(x, w) + b) on NCHW tensors: tf.fused.conv2d, or the ops for groups > 1. */
+function tfFusedConv(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, o: Conv2dOptions): tf.Tensor {
+  if ((o.groups ?? 1) > 1) {
+    return tf.relu(tf.add(tfGroupedConv2d(x, w, o), tf.reshape(b, [1, b.shape[0], 1, 1])));
+  }
+  return toNchw(tf.fused.conv2d({
+    x: toNhwc(x),
+    filter: toHwio(dilateFilter(w, o.dilation)),
+    strides: pairOf(o.stride),
+    pad: tfPad(o.padding),
+    bias: b,
+    activation: "relu",
+  }));
+}
+
+/** Asserts `y` has both zeros and positive values, so the ReLU both cuts and passes. */
+async function assertBothSides(y: Tensor, what: string): Promise<void> {
+  const values = Array.from(await y.data());
+  assert.ok(values.some((v) => v === 0) && values.some((v) => v > 0), `${what}: both sides`);
+}
+
+const FUSED: { x: number[]; w: number[]; o: Conv2dOptions }[] = [
+  { x: [2, 3, 6, 5], w: [4, 3, 3, 3], o: { stride: 2, padding: "same" } },
+  {
+    x: [1, 2, 7, 6],
+    w: [3, 2, 2, 3],
+    o: { stride: [1, 2], padding: [0, 1, 2, 1], dilation: [2, 1] },
+  },
+  { x: [2, 4, 5, 5], w: [6, 2, 3, 3], o: { groups: 2, padding: 1 } },
+  { x: [1, 3, 6, 6], w: [3, 1, 3, 3], o: { groups: 3, stride: 2, padding: "same" } },
+];
+
+Deno.test("conv2d: fused bias and ReLU equal conv2d, add and relu, and tf.fused.conv2d", async () => {
+  for (const [k, { x: xs, w: ws, o }] of FUSED.entries()) {
+    const what = `fused x${JSON.stringify(xs)} w${JSON.stringify(ws)} ${JSON.stringify(o)}`;
+    const x = halves(xs, 640 + k), w = halves(ws, 650 + k), b = halves([ws[0]], 660 + k, 1 / 8);
+    const fused = (p: Tensor, q: Tensor, c: Tensor) =>
+      conv2d(p, q, { ...o, bias: c, activation: "relu" });
+    const y = fused(x, w, b);
+    await assertBothSides(y, what);
+    // Exact sums on both paths: the fused kernel must give the very same values.
+    await assertCloseAsync(y, unfusedConv(x, w, b, o), { rtol: 0, atol: 0, message: what });
+    await assertCloseTf(y, tfFusedConv(await toTf(x), await toTf(w), await toTf(b), o), {
+      message: `${what}: tfjs`,
+    });
+    const r = randomTensor(y.shape, 670 + k);
+    const weighted = (f: (p: Tensor, q: Tensor, c: Tensor) => Tensor) =>
+      grads((p, q, c) => sum(mul(f(p, q, c), r)))(x, w, b);
+    const got = weighted(fused), want = weighted((p, q, c) => unfusedConv(p, q, c, o));
+    for (const [i, g] of got.entries()) {
+      await assertCloseAsync(g, want[i], { rtol: 1e-5, atol: 1e-5, message: `${what}: grad ${i}` });
+    }
+    await assertGradsTf(fused, (p, q, c) => tfFusedConv(p, q, c, o), [x, w, b], what);
+    await gradcheck(fused, [x, w, b]);
+  }
+});
+
+Deno.test("conv2d: fused ReLU without a bias; a bias given as an array", async () => {
+  // Odd quarters k/2 + 1/4 over an odd number of taps (no padding): each product is an odd multiple
+  // of 1/16, and so is each sum, which keeps it 1/16 or more from the kink.
+  const x = halves([2, 3, 6, 5], 680, 1 / 4), w = halves([2, 3, 3, 3], 681, 1 / 4);
+  const o: Conv2dOptions = { stride: [2, 1], activation: "relu" };
+  const y = conv2d(x, w, o);
+  await assertBothSides(y, "relu only");
+  await assertCloseAsync(y, relu(conv2d(x, w, { stride: [2, 1] })), { rtol: 0, atol: 0 });
+  const r = randomTensor(y.shape, 682);
+  const [dx, dw] = grads((p, q) => sum(mul(conv2d(p, q, o), r)))(x, w);
+  const [ux, uw] = grads((p, q) => sum(mul(relu(conv2d(p, q, { stride: [2, 1] })), r)))(x, w);
+  await assertCloseAsync(dx, ux, { rtol: 1e-5, atol: 1e-5 });
+  await assertCloseAsync(dw, uw, { rtol: 1e-5, atol: 1e-5 });
+  await gradcheck((p, q) => conv2d(p, q, o), [x, w]);
+  const bias = [0.125, -1.375];
+  await assertCloseAsync(
+    conv2d(x, w, { ...o, bias }),
+    conv2d(x, w, { ...o, bias: tensor(bias) }),
+    { rtol: 0, atol: 0 },
+  );
+});
+
 Deno.test("conv2d: views as inputs", async () => {
   // An NHWC tensor viewed as NCHW (strided) must convolve like its contiguous copy.
   const nhwc = randomTensor([2, 5, 6, 3], 620), w = randomTensor([2, 3, 3, 3], 621);
@@ -296,6 +398,16 @@ Deno.test("conv2d: mixed float dtypes promote", FLOAT64_ONLY, async () => {
   await assertCloseAsync(w32.grad!, grads((q) => sum(conv2d(x64.cast("float32"), q)))(w32)[0], {
     rtol: 1e-5,
   });
+  // A float64 bias makes the fused result float64, as adding it would; every gradient keeps its
+  // input's dtype.
+  const x32 = randomTensor([1, 3, 4, 4], 624), b64 = randomTensor([2], 625).cast("float64");
+  const [dx, dw, db] = grads((p, q, c) => sum(conv2d(p, q, { bias: c, activation: "relu" })))(
+    x32,
+    w32,
+    b64,
+  );
+  assert.equal(conv2d(x32, w32, { bias: b64 }).dtype, "float64");
+  assert.deepEqual([dx.dtype, dw.dtype, db.dtype], ["float32", "float32", "float64"]);
 });
 
 Deno.test("conv2d: errors name the shapes and the numbers", () => {
@@ -327,6 +439,14 @@ Deno.test("conv2d: errors name the shapes and the numbers", () => {
   );
   const w = randomTensor([4, 3, 3, 3], 637);
   assertThrowsWith(() => conv2d(x, w, { bias: randomTensor([3], 638) }), "bias", "[4]", "[3]");
+  assertThrowsWith(
+    () => conv2d(x, w, { bias: randomTensor([3], 638), activation: "relu" }),
+    "conv2d: bias must have shape [4] (one per output channel), got [3]",
+  );
+  assertThrowsWith(
+    () => conv2d(x, w, { activation: "gelu" as Conv2dOptions["activation"] }),
+    "conv2d: unknown activation 'gelu'; use one of 'none', 'relu'",
+  );
   assertThrowsWith(() => conv2d(randomTensor([3, 5, 5], 639), w), "conv2d", "4 dimensions");
   assertThrowsWith(() => conv2d(x.toInt(), w), "conv2d", "float", "int32");
   assertThrowsWith(() => conv2d(x, w, { stride: 0 }), "conv2d", "stride", "positive");

@@ -2,23 +2,27 @@
  * matmul with NumPy semantics (batched, batch dimensions broadcasting, 1-D operands promoted and
  * dropped), on every operand layout the kernel sees: contiguous, transposed views, broadcast batch
  * views, offset and strided slices. Forward values against TensorFlow.js, gradients against float64
- * finite differences and tfjs's `tf.grads`; dtype rules and error messages. Also cast, toFloat and
- * toInt. The file belongs to the shared op suite: it runs on `cpu` and on `webgpu`
+ * finite differences and tfjs's `tf.grads`; dtype rules and error messages. fusedMatmul (bias and
+ * ReLU in the product's kernel) against the unfused ops and `tf.fused.matMul`. Also cast, toFloat
+ * and toInt. The file belongs to the shared op suite: it runs on `cpu` and on `webgpu`
  * (`tests/helpers/backend.ts`); on `webgpu` the finite differences are float32 ones.
  */
 
 import assert from "node:assert/strict";
 import {
+  add,
   assertCloseAsync,
   assertThrowsWith,
   broadcastTo,
   cast,
   type DType,
   fromArray,
+  fusedMatmul,
   gradcheck,
   grads,
   matmul,
   mul,
+  relu,
   scalar,
   slice,
   sum,
@@ -284,6 +288,158 @@ Deno.test("matmul errors name both shapes", () => {
   assertThrowsWith(
     () => matmul(randomTensor([2, 2], 47), i),
     "matmul",
+    "needs a float tensor",
+    "int32",
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// fusedMatmul: the product with its bias and activation in one kernel
+
+/** A dense layer's shapes: input, weight [in, out], and a name for the messages. */
+const FUSED_CASES: readonly { what: string; x: number[]; w: number[] }[] = [
+  { what: "one row", x: [1, 5], w: [5, 3] },
+  { what: "odd sizes", x: [7, 9], w: [9, 11] },
+  // Multiples of 4 everywhere: the WebGPU kernel loads these operands as vec4s.
+  { what: "aligned sizes", x: [12, 8], w: [8, 16] },
+  { what: "a batched input [B, T, in]", x: [2, 3, 6], w: [6, 4] },
+  { what: "a vector input", x: [6], w: [6, 5] },
+];
+
+/** relu(x @ w + b) (or without the relu or the bias) as the unfused ops compute it. */
+function composed(x: Tensor, w: Tensor, b: Tensor | null, activation: "none" | "relu"): Tensor {
+  const y = b ? add(matmul(x, w), b) : matmul(x, w);
+  return activation === "relu" ? relu(y) : y;
+}
+
+/** The same in tfjs: tf.fused.matMul (rank ≥ 2, equal batch dimensions) and back to x's rank. */
+function tfFused(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null, activation: "linear" | "relu") {
+  const x2 = x.rank === 1 ? tf.reshape(x, [1, x.shape[0]]) : x;
+  const w2 = x2.rank > 2 ? tf.broadcastTo(w, [...x2.shape.slice(0, -2), ...w.shape]) : w;
+  const y = tf.fused.matMul({ a: x2, b: w2, bias: b ?? undefined, activation });
+  return x.rank === 1 ? tf.reshape(y, [y.shape[y.rank - 1]]) : y;
+}
+
+for (const [c, { what, x: sx, w: sw }] of FUSED_CASES.entries()) {
+  for (const activation of ["none", "relu"] as const) {
+    for (const withBias of [true, false]) {
+      if (!withBias && activation === "none") continue; // plain matmul, tested above
+      const name = `${what}, ${withBias ? "bias" : "no bias"}, ${activation}`;
+      Deno.test(`fusedMatmul with ${name}: the unfused values and gradients; tfjs`, async () => {
+        const x = randomTensor(sx, 60 + c), w = randomTensor(sw, 70 + c);
+        const b = withBias ? randomTensor([sw[1]], 80 + c) : null;
+        const ours = (...ts: Tensor[]) => fusedMatmul(ts[0], ts[1], { bias: ts[2], activation });
+        const inputs = b ? [x, w, b] : [x, w];
+        const y = ours(...inputs);
+        // One kernel, the same rounding: the values are exactly the composition's.
+        const unfused = composed(x, w, b, activation);
+        assert.deepEqual(y.shape, unfused.shape, name);
+        assert.deepEqual(await y.data(), await unfused.data(), name);
+        const tfActivation = activation === "relu" ? "relu" : "linear";
+        const theirs = (...ts: tf.Tensor[]) => tfFused(ts[0], ts[1], ts[2] ?? null, tfActivation);
+        await assertCloseTf(y, theirs(...await Promise.all(inputs.map(toTf))), { message: name });
+        // Gradients: against the composition's, finite differences and tfjs.
+        const r = randomTensor(y.shape, 90 + c);
+        const weighted = (f: (...ts: Tensor[]) => Tensor) => (...ts: Tensor[]) =>
+          sum(mul(f(...ts), r));
+        const got = grads(weighted(ours))(...inputs);
+        const want = grads(weighted((...ts) => composed(ts[0], ts[1], ts[2] ?? null, activation)))(
+          ...inputs,
+        );
+        for (const [i, g] of got.entries()) {
+          await assertCloseAsync(g, want[i], { message: `${name}: gradient ${i}` });
+        }
+        await gradcheck(ours, inputs);
+        await assertGradsTf(ours, theirs, inputs, name);
+      });
+    }
+  }
+}
+
+Deno.test("fusedMatmul: a scalar or [1] bias broadcasts to every column", async () => {
+  const x = randomTensor([3, 4], 100), w = randomTensor([4, 5], 101);
+  for (const shape of [[], [1]]) {
+    const b = randomTensor(shape, 102);
+    const y = fusedMatmul(x, w, { bias: b, activation: "relu" });
+    assert.deepEqual(
+      await y.data(),
+      await relu(add(matmul(x, w), b)).data(),
+      `bias ${name(shape)}`,
+    );
+    await gradcheck((p, q, s) => fusedMatmul(p, q, { bias: s, activation: "relu" }), [x, w, b]);
+  }
+  // A number is a scalar of the product's dtype.
+  await assertCloseAsync(fusedMatmul(x, w, { bias: 0.5 }), add(matmul(x, w), 0.5));
+});
+
+Deno.test("fusedMatmul: transposed and batched operands, as matmul reads them", async () => {
+  const a = randomTensor([2, 8, 4], 110), b = randomTensor([2, 12, 8], 111);
+  const bias = randomTensor([12], 112);
+  const f = (p: Tensor, q: Tensor, s: Tensor) =>
+    fusedMatmul(swapAxes(p, -1, -2), swapAxes(q, -1, -2), { bias: s, activation: "relu" });
+  const y = f(a, b, bias);
+  const want = relu(add(matmul(swapAxes(a, -1, -2), swapAxes(b, -1, -2)), bias));
+  assert.deepEqual(await y.data(), await want.data());
+  await gradcheck(f, [a, b, bias]);
+});
+
+Deno.test("fusedMatmul: relu keeps NaN, as the relu op does", async () => {
+  const x = tensor([[NaN, 1], [1, 1]]), w = tensor([[1, -1], [1, -3]]);
+  const y = fusedMatmul(x, w, { bias: tensor([0, 1]), activation: "relu" });
+  await assertCloseAsync(y, [[NaN, NaN], [2, 0]]);
+});
+
+Deno.test(
+  "fusedMatmul: a float64 bias makes the whole product float64; gradients keep their dtypes",
+  FLOAT64_ONLY,
+  async () => {
+    const x = randomTensor([3, 4], 130), w = randomTensor([4, 2], 131);
+    const b = cast(randomTensor([2], 132), "float64");
+    const y = fusedMatmul(x, w, { bias: b, activation: "relu" });
+    assert.equal(y.dtype, "float64");
+    const [x64, w64] = [cast(x, "float64"), cast(w, "float64")];
+    assert.deepEqual(await y.data(), await relu(add(matmul(x64, w64), b)).data());
+    const got = grads((p, q, r) => sum(fusedMatmul(p, q, { bias: r, activation: "relu" })))(
+      x,
+      w,
+      b,
+    );
+    assert.deepEqual(got.map((g) => g.dtype), ["float32", "float32", "float64"]);
+  },
+);
+
+Deno.test("fusedMatmul errors name the op, the bias and the shapes", () => {
+  const x = randomTensor([3, 4], 120), w = randomTensor([4, 5], 121);
+  assertThrowsWith(
+    () => fusedMatmul(x, w, { bias: randomTensor([4], 122) }),
+    "fusedMatmul",
+    "bias [4]",
+    "[5]",
+  );
+  assertThrowsWith(
+    () => fusedMatmul(x, w, { bias: randomTensor([3, 5], 123) }),
+    "fusedMatmul",
+    "bias [3, 5]",
+  );
+  assertThrowsWith(
+    // A caller without type checking can pass any string.
+    () => fusedMatmul(x, w, { activation: "tanh" as "relu" }),
+    "fusedMatmul",
+    "unknown activation",
+    "use one of 'none', 'relu'",
+    "'tanh'",
+  );
+  assertThrowsWith(
+    () => fusedMatmul(x, randomTensor([5, 2], 124), { activation: "relu" }),
+    "fusedMatmul",
+    "[3, 4]",
+    "[5, 2]",
+    "inner",
+  );
+  const i = fromArray(Int32Array.from([1, 2, 3, 4, 5]), [5]);
+  assertThrowsWith(
+    () => fusedMatmul(x, w, { bias: i }),
+    "fusedMatmul",
     "needs a float tensor",
     "int32",
   );

@@ -2,13 +2,14 @@
  * The WASM convolution kernels (`lib/backend/wasm/conv.ts`: im2col + GEMM) against the TypeScript
  * reference kernels on awkward shapes: odd sizes, kernels 1/3/5, strides 1–3, asymmetric padding,
  * dilation, groups (2 and depthwise), channel counts that are not multiples of 4, batches of 1, 3
- * and of several column blocks, positions no window reaches, empty batches, offset and strided
- * views and float64; and the conv2d op against tfjs on a few shapes.
+ * and of several column blocks, positions no window reaches, no images or no input channels, offset
+ * and strided views and float64, the forward kernel also with its bias and ReLU fused; and the
+ * conv2d op against tfjs on a few shapes.
  */
 
 import assert from "node:assert/strict";
 import { assertClose, conv2d as conv2dOp, fromArray, Rng, slice, transpose } from "../lib/mod.ts";
-import type { Conv2dAttrs, KernelOutput, TensorInfo } from "../lib/backend/contract.ts";
+import type { Conv2dAttrs, Epilogue, KernelOutput, TensorInfo } from "../lib/backend/contract.ts";
 import type { CpuStorage } from "../lib/backend/cpu/storage.ts";
 import * as reference from "../lib/backend/cpu/conv.ts";
 import { heap } from "../lib/backend/wasm/heap.ts";
@@ -62,6 +63,7 @@ const CASES: Case[] = [
   // Column blocks of three images then two: 16·9 rows × 2304 positions per image.
   { x: [5, 16, 48, 48], w: [3, 16, 3, 3], a: attrs([1, 1], [1, 1, 1, 1]) },
   { x: [0, 3, 6, 6], w: [4, 3, 3, 3], a: attrs([1, 1], [1, 1, 1, 1]) }, // empty batch
+  { x: [2, 0, 4, 4], w: [3, 0, 3, 3], a: attrs([1, 1], [1, 1, 1, 1]) }, // no channels: bias alone
 ];
 
 function describe({ x, w, a }: Case): string {
@@ -73,14 +75,30 @@ function tolerance(terms: number) {
   return { rtol: 1e-4, atol: 1e-5 * Math.sqrt(terms + 1) * 4 };
 }
 
-/** Runs all three kernels on `x` and `w` and compares them with the reference. */
+/**
+ * Runs all three kernels on `x` and `w` and compares them with the reference; the forward one also
+ * with a bias and ReLU, alone and together.
+ */
 function checkAll(x: TensorInfo, w: TensorInfo, a: Conv2dAttrs, what: string, seed: number) {
   const full = { ...a, kernel: [w.shape[2], w.shape[3]] as [number, number] };
-  const y = fast.conv2d(x, w, full);
-  const want = reference.conv2d(x, w, full);
-  assert.deepEqual(y.shape, want.shape, what);
   const [, cg, kH, kW] = w.shape;
-  assertClose(valuesOf(y), valuesOf(want), { ...tolerance(cg * kH * kW), message: what });
+  const bias = random([w.shape[0]], seed + 1, x.dtype as "float32" | "float64");
+  const epilogues: (Epilogue | undefined)[] = [
+    undefined,
+    { bias, activation: "none" },
+    { bias: null, activation: "relu" },
+    { bias, activation: "relu" },
+  ];
+  for (const epilogue of epilogues) {
+    const got = fast.conv2d(x, w, full, epilogue);
+    const want = reference.conv2d(x, w, full, epilogue);
+    const which = epilogue
+      ? `${what} (${epilogue.bias ? "bias, " : ""}${epilogue.activation})`
+      : what;
+    assert.deepEqual(got.shape, want.shape, which);
+    assertClose(valuesOf(got), valuesOf(want), { ...tolerance(cg * kH * kW), message: which });
+  }
+  const y = fast.conv2d(x, w, full);
   const dy = random(y.shape, seed, x.dtype as "float32" | "float64");
   const dx = fast.conv2dBackpropInput(dy, w, x.shape, full);
   assert.deepEqual(dx.shape, x.shape, what);
@@ -150,22 +168,28 @@ Deno.test("wasm conv: gradients use dy's windows when the image is larger than t
   );
 });
 
-Deno.test("wasm conv: the conv2d op matches tfjs", async () => {
+Deno.test("wasm conv: the conv2d op matches tfjs, with bias and ReLU fused too", async () => {
   const cases = [
     { x: [2, 3, 12, 11], w: [8, 3, 5, 5], stride: 1, padding: "same" as const },
     { x: [3, 5, 9, 9], w: [7, 5, 3, 3], stride: 2, padding: "valid" as const },
   ];
   for (const c of cases) {
-    const x = random(c.x, 21), w = random(c.w, 22);
-    const want = tf.transpose(
-      tf.conv2d(
-        tf.transpose(await toTf(x), [0, 2, 3, 1]) as tf.Tensor4D,
-        tf.transpose(await toTf(w), [2, 3, 1, 0]) as tf.Tensor4D,
-        c.stride,
-        c.padding,
-      ),
-      [0, 3, 1, 2],
-    );
-    await assertCloseTf(conv2dOp(x, w, { stride: c.stride, padding: c.padding }), want);
+    const x = random(c.x, 21), w = random(c.w, 22), bias = random([c.w[0]], 23);
+    const [nhwc, hwio] = [
+      tf.transpose(await toTf(x), [0, 2, 3, 1]) as tf.Tensor4D,
+      tf.transpose(await toTf(w), [2, 3, 1, 0]) as tf.Tensor4D,
+    ];
+    const toNchw = (t: tf.Tensor) => tf.transpose(t, [0, 3, 1, 2]);
+    const o = { stride: c.stride, padding: c.padding };
+    await assertCloseTf(conv2dOp(x, w, o), toNchw(tf.conv2d(nhwc, hwio, c.stride, c.padding)));
+    const fused = tf.fused.conv2d({
+      x: nhwc,
+      filter: hwio,
+      strides: c.stride,
+      pad: c.padding,
+      bias: await toTf(bias),
+      activation: "relu",
+    });
+    await assertCloseTf(conv2dOp(x, w, { ...o, bias, activation: "relu" }), toNchw(fused));
   }
 });

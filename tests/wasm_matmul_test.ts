@@ -2,7 +2,8 @@
  * The WASM GEMM and the fast `matmul` kernel: gemm against a float64 triple loop on awkward sizes,
  * transposes, padded leading dimensions and accumulation (checking it writes nothing outside C);
  * the kernel against the reference kernel on every operand layout (row-major, transposed, strided,
- * batch-broadcast, offset views), single- and multi-threaded; and the op against TensorFlow.js.
+ * batch-broadcast, offset views), single- and multi-threaded; both kernels' bias and ReLU epilogue;
+ * and the op against TensorFlow.js.
  */
 
 import assert from "node:assert/strict";
@@ -175,6 +176,45 @@ Deno.test("matmul kernel matches the reference on every operand layout", async (
     const expected = (strided(a, la) ? 1 : 0) + (strided(b, lb) ? 1 : 0);
     assert.equal(heap.copies().gathers - gathers, expected, `${what}: gathers`);
     for (const o of [ours, want, a, b]) cpuBackend.free(o.storage);
+  }
+});
+
+Deno.test("matmul kernel applies the epilogue to the product, as the reference does", async () => {
+  await poolReady;
+  const random = rng(5);
+  for (const [batch, m, n, k] of [[1, 1, 7, 5], [2, 9, 13, 11], [3, 40, 30, 50]]) {
+    const a = view([batch, m, k], "rows", false, random, m);
+    const b = view([batch, n, k], "cols", batch === 3, random, n);
+    const stored = randomTensor([2 * n + 1], k);
+    const at = (offset: number, stride: number): TensorInfo => ({
+      storage: stored.storage,
+      shape: [n],
+      strides: [stride],
+      offset,
+      dtype: "float32",
+    });
+    // Every other element from 1 (strided and offset), one element for all (stride 0), none.
+    for (const bias of [at(1, 2), at(3, 0), null]) {
+      for (const activation of ["none", "relu"] as const) {
+        const what = JSON.stringify({ batch, m, n, k, bias: bias?.strides, activation });
+        // What the epilogue must make of a product: a float32 add, then the clamp.
+        const finish = (product: KernelOutput) =>
+          valuesOf(product).map((v, i) => {
+            const z = bias
+              ? Math.fround(v + valuesOf(bias)[bias.offset + (i % n) * bias.strides[0]])
+              : v;
+            return activation === "relu" && z < 0 ? 0 : z;
+          });
+        const epilogue = { bias, activation };
+        for (const kernel of [wasmMatmul, referenceMatmul]) {
+          const plain = kernel(a, b, false, true), ours = kernel(a, b, false, true, epilogue);
+          assert.deepEqual(valuesOf(ours), finish(plain), `${kernel.name}: ${what}`);
+          for (const o of [plain, ours]) cpuBackend.free(o.storage);
+        }
+      }
+    }
+    stored.dispose();
+    for (const o of [a, b]) cpuBackend.free(o.storage);
   }
 });
 

@@ -92,6 +92,26 @@ export type CompareKernelName =
 /** Names of the reductions that keep the reduced axes as size 1. */
 export type ReduceKernelName = "sum" | "max" | "min";
 
+/**
+ * The activation an {@link Epilogue} applies: `'none'` is the identity, `'relu'` is
+ * `v < 0 ? 0 : v` (NaN passes through, as in the `relu` unary kernel).
+ */
+export type FusedActivation = "none" | "relu";
+
+/**
+ * What {@link Kernels.matmul} and {@link Kernels.conv2d} do to each output element as they store
+ * it: add the bias of its column (matmul: `bias[j]` of y[t, i, j]) or output channel (conv2d:
+ * `bias[o]` of y[n, o, oh, ow]), rounded to the dtype as a separate `add` kernel would round it,
+ * then apply the activation. Fusing spares the `add` and `relu` kernels that would each read the
+ * output and write a fresh tensor: a linear or convolution layer with its ReLU is one kernel.
+ */
+export interface Epilogue {
+  /** A [N] (matmul) or [O] (conv2d) view, any stride, of the operands' dtype, or null. */
+  readonly bias: TensorInfo | null;
+  /** Applied after the bias. */
+  readonly activation: FusedActivation;
+}
+
 /** Stride, padding and dilation of a 2-D convolution or pooling window, fully resolved. */
 export interface Window2d {
   /** Window height and width. */
@@ -159,9 +179,16 @@ export interface Kernels {
 
   /**
    * Batched matrix product of 3-D operands: `a` is [B, M, K] (or [B, K, M] when `transposeA`), `b` is
-   * [B, K, N] (or [B, N, K] when `transposeB`); the result is [B, M, N]. Float.
+   * [B, K, N] (or [B, N, K] when `transposeB`); the result is [B, M, N]. Float. An `epilogue`
+   * (absent: the plain product) adds a bias and applies an activation as the product is stored.
    */
-  matmul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): KernelOutput;
+  matmul(
+    a: TensorInfo,
+    b: TensorInfo,
+    transposeA: boolean,
+    transposeB: boolean,
+    epilogue?: Epilogue,
+  ): KernelOutput;
 
   /** Joins views along `axis`; all inputs share a dtype and every other dimension. */
   concat(xs: readonly TensorInfo[], axis: number): KernelOutput;
@@ -181,8 +208,14 @@ export interface Kernels {
   /**
    * 2-D cross-correlation. `x` is [N, C, H, W], `w` is [O, C / groups, kH, kW]; the result is
    * [N, O, OH, OW] with `OH = floor((H + pt + pb - dH·(kH-1) - 1) / sH) + 1` (likewise OW). Float.
+   * An `epilogue` (absent: the plain convolution) gives y = act(conv(x, w) + b) in the same kernel.
    */
-  conv2d(x: TensorInfo, w: TensorInfo, attrs: Conv2dAttrs): KernelOutput;
+  conv2d(
+    x: TensorInfo,
+    w: TensorInfo,
+    attrs: Conv2dAttrs,
+    epilogue?: Epilogue,
+  ): KernelOutput;
   /**
    * Gradient of {@link Kernels.conv2d} with respect to its input: given `dy` [N, O, OH, OW] and `w`,
    * returns dx of `inputShape` [N, C, H, W]. This is also the transposed convolution.

@@ -1,10 +1,12 @@
 /**
- * `Conv2d`: 2-D convolution over NCHW images, with a learnable filter bank and bias.
+ * `Conv2d`: 2-D convolution over NCHW images, with a learnable filter bank and bias, and optionally
+ * a ReLU fused into the same kernel.
  *
  * @module
  */
 
-import { conv2d } from "../ops/conv.ts";
+import { conv2d, type Conv2dOptions } from "../ops/conv.ts";
+import { fusedActivation } from "../ops/convert.ts";
 import { type Padding2d, type Pair, pair } from "../ops/window.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { fans, type Initializer, kaimingUniform, zeros } from "./init.ts";
@@ -23,6 +25,11 @@ export interface Conv2dLayerOptions {
   readonly groups?: number;
   /** Whether to learn a per-channel bias (default true). */
   readonly bias?: boolean;
+  /**
+   * Applied to the output in the convolution's own kernel (default 'none'): `{ activation: 'relu' }`
+   * computes what `new Sequential(conv, new ReLU())` does, without the separate ReLU pass.
+   */
+  readonly activation?: Conv2dOptions["activation"];
   /** Initialiser of the filter [out, in / groups, kH, kW] (default He/Kaiming uniform). */
   readonly weightInit?: Initializer;
   /** Initialiser of the bias [out] (default zeros). */
@@ -43,7 +50,7 @@ export class Conv2d extends Module {
   readonly bias: Tensor | null;
   /** The window settings, as given (defaults filled in). */
   readonly options: Required<
-    Pick<Conv2dLayerOptions, "stride" | "padding" | "dilation" | "groups">
+    Pick<Conv2dLayerOptions, "stride" | "padding" | "dilation" | "groups" | "activation">
   >;
 
   /** A layer from `inChannels` to `outChannels` with a `kernelSize` window (one number or [kH, kW]). */
@@ -69,6 +76,7 @@ export class Conv2d extends Module {
       padding: options.padding ?? "valid",
       dilation: options.dilation ?? 1,
       groups,
+      activation: fusedActivation("Conv2d", options.activation),
     };
     const shape = [outChannels, inChannels / groups, kH, kW];
     const f = fans(shape);
@@ -83,20 +91,21 @@ export class Conv2d extends Module {
     );
   }
 
-  /** The convolution of x [N, inChannels, H, W]. */
+  /** The convolution of x [N, inChannels, H, W], through the activation when there is one. */
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, { ...this.options, bias: this.bias ?? undefined });
   }
 
   protected override describe(): string {
     const [, , kH, kW] = this.weight.shape;
-    const { stride, padding, dilation, groups } = this.options;
+    const { stride, padding, dilation, groups, activation } = this.options;
     const extras = [
       stride !== 1 ? `stride: ${JSON.stringify(stride)}` : "",
       padding !== "valid" ? `padding: ${JSON.stringify(padding)}` : "",
       dilation !== 1 ? `dilation: ${JSON.stringify(dilation)}` : "",
       groups !== 1 ? `groups: ${groups}` : "",
       this.bias ? "" : "bias: false",
+      activation !== "none" ? `activation: ${activation}` : "",
     ].filter(Boolean);
     return [`${this.inChannels} → ${this.outChannels}, ${kH}×${kW}`, ...extras].join(", ");
   }

@@ -18,24 +18,45 @@ import { tidy } from "../tensor/memory.ts";
 import { globalRng } from "../tensor/random.ts";
 import { formatShape, shapesEqual } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
+import type { FusedActivation } from "../backend/contract.ts";
+import { isFloat } from "../tensor/dtype.ts";
 import { add, div, mul, sub } from "../ops/arithmetic.ts";
 import { cast } from "../ops/cast.ts";
 import { stack } from "../ops/join.ts";
-import { matmul } from "../ops/matmul.ts";
+import { fusedActivation } from "../ops/convert.ts";
+import { fusedMatmul, matmul } from "../ops/matmul.ts";
 import { mean } from "../ops/reduce.ts";
 import { relu, sigmoid, sqrt, square, tanh } from "../ops/unary.ts";
 import { reshape, slice } from "../ops/view.ts";
 
-/** x·W + b for x [..., in], W [in, out] and b [out]: a fully connected layer. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+/**
+ * act(x·W + b) for x [..., in], W [in, out] and b [out]: a fully connected layer, with an optional
+ * activation (`'none'`, the default, or `'relu'`).
+ *
+ * When x, W and b share one float dtype and b is [out] (or absent), a bias or an activation makes
+ * it one {@link fusedMatmul}: the kernel adds the bias and applies the activation as it stores the
+ * product (one dispatch on the GPU). Any other bias (one that broadcasts over more than the last
+ * axis, or promotes the dtype) goes through `matmul`, `add` and `relu`, which give it its meaning.
+ */
+export function linear(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  activation: FusedActivation = "none",
+): Tensor {
   if (x.shape.at(-1) !== weight.shape[0] || weight.rank !== 2) {
     throw new Error(
       `linear: the input ${formatShape(x.shape)} must end in ${weight.shape[0]} features to ` +
         `meet the weight ${formatShape(weight.shape)} ([in, out])`,
     );
   }
+  fusedActivation("linear", activation);
+  const fusable = (bias || activation !== "none") && isFloat(x.dtype) && weight.dtype === x.dtype &&
+    (!bias || (bias.dtype === x.dtype && shapesEqual(bias.shape, [weight.shape[1]])));
+  if (fusable) return fusedMatmul(x, weight, { bias, activation });
   const y = matmul(x, weight);
-  return bias ? add(y, bias) : y;
+  const z = bias ? add(y, bias) : y;
+  return activation === "relu" ? relu(z) : z;
 }
 
 /**

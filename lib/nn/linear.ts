@@ -1,9 +1,11 @@
 /**
- * `Linear`: the fully connected layer, y = x·W + b.
+ * `Linear`: the fully connected layer, y = x·W + b, optionally with its ReLU fused in.
  *
  * @module
  */
 
+import type { FusedActivation } from "../backend/contract.ts";
+import { fusedActivation } from "../ops/convert.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { linear } from "./functional.ts";
 import { type Initializer, kaimingUniform, zeros } from "./init.ts";
@@ -18,11 +20,17 @@ export interface LinearOptions {
   readonly weightInit?: Initializer;
   /** Initialiser of the bias [out] (default zeros). */
   readonly biasInit?: Initializer;
+  /**
+   * Applied to the output (default `'none'`). `'relu'` gives what `Linear` followed by `ReLU`
+   * gives, but the product, bias and ReLU run as one kernel (see {@link linear}).
+   */
+  readonly activation?: FusedActivation;
 }
 
 /**
  * A fully connected layer: `x.matmul(weight).add(bias)` for x [..., in], with weight [in, out]
- * (the layout that reads left to right, as in the maths x·W) and bias [out].
+ * (the layout that reads left to right, as in the maths x·W) and bias [out]; with
+ * `activation: 'relu'`, its ReLU too, in the same kernel.
  *
  * Default initialisation: He/Kaiming uniform weights, U(±√(6 / in)), because layers are most often
  * followed by ReLU and this keeps the activation variance steady from layer to layer; zero biases,
@@ -33,6 +41,8 @@ export class Linear extends Module {
   readonly weight: Tensor;
   /** Bias [out], or null when built with `bias: false`. */
   readonly bias: Tensor | null;
+  /** The activation applied to the output. */
+  readonly activation: FusedActivation;
 
   /** A layer from `inFeatures` to `outFeatures`. */
   constructor(
@@ -43,6 +53,7 @@ export class Linear extends Module {
     super();
     positiveInt("Linear", "inFeatures", inFeatures);
     positiveInt("Linear", "outFeatures", outFeatures);
+    this.activation = fusedActivation("Linear", options.activation);
     const fans = { fanIn: inFeatures, fanOut: outFeatures };
     this.weight = this.registerParameter(
       "weight",
@@ -60,12 +71,14 @@ export class Linear extends Module {
     );
   }
 
-  /** x·W + b for x [..., inFeatures]; gives [..., outFeatures]. */
+  /** act(x·W + b) for x [..., inFeatures]; gives [..., outFeatures]. */
   forward(x: Tensor): Tensor {
-    return linear(x, this.weight, this.bias);
+    return linear(x, this.weight, this.bias, this.activation);
   }
 
   protected override describe(): string {
-    return `${this.inFeatures} → ${this.outFeatures}${this.bias ? "" : ", bias: false"}`;
+    const bias = this.bias ? "" : ", bias: false";
+    const activation = this.activation === "none" ? "" : `, activation: ${this.activation}`;
+    return `${this.inFeatures} → ${this.outFeatures}${bias}${activation}`;
   }
 }

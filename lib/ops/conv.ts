@@ -1,19 +1,29 @@
 /**
  * 2-D convolution and transposed convolution on NCHW tensors, with stride, padding, dilation and
- * groups. Each gradient is itself a convolution kernel of the backend.
+ * groups. conv2d applies its bias and an optional ReLU in its own kernel. Each gradient is itself
+ * a convolution kernel of the backend (or, for the bias, a sum).
  *
  * @module
  */
 
 import { record } from "../autograd/graph.ts";
-import type { Conv2dAttrs } from "../backend/contract.ts";
+import type { Conv2dAttrs, FusedActivation } from "../backend/contract.ts";
 import { runKernel } from "../backend/registry.ts";
 import { promoteTypes } from "../tensor/dtype.ts";
 import { formatShape, shapesEqual, windowOutputSize } from "../tensor/shape.ts";
 import type { Tensor } from "../tensor/tensor.ts";
-import { add } from "./arithmetic.ts";
+import { add, mul } from "./arithmetic.ts";
 import { cast } from "./cast.ts";
-import { asTensor, fromKernel, requireFloat, requireRank, type TensorLike } from "./convert.ts";
+import { greater } from "./compare.ts";
+import {
+  asTensor,
+  fromKernel,
+  fusedActivation,
+  requireFloat,
+  requireRank,
+  type TensorLike,
+} from "./convert.ts";
+import { sum } from "./reduce.ts";
 import { reshape, slice } from "./view.ts";
 import { type Padding2d, type Pair, pair, resolvePadding } from "./window.ts";
 
@@ -29,6 +39,11 @@ export interface Conv2dOptions {
   readonly groups?: number;
   /** Per-output-channel bias of shape [O], added to every position. */
   readonly bias?: TensorLike;
+  /**
+   * Applied to the convolution plus bias in the same kernel (default 'none'): 'relu' gives what
+   * `relu(conv2d(x, w, { bias }))` gives, without the add and relu kernels between.
+   */
+  readonly activation?: FusedActivation;
 }
 
 /** Options of {@link convTranspose2d}. */
@@ -68,24 +83,31 @@ function sameFloat(op: string, x: Tensor, w: Tensor): [Tensor, Tensor] {
   return [cast(x, dtype), cast(w, dtype)];
 }
 
-function addBias(op: string, y: Tensor, bias: TensorLike | undefined): Tensor {
-  if (bias === undefined) return y;
+/** `bias` as a tensor, checked to hold one value per output channel. */
+function channelBias(op: string, bias: TensorLike, channels: number): Tensor {
   const b = asTensor(op, bias);
-  if (b.rank !== 1 || b.shape[0] !== y.shape[1]) {
+  if (b.rank !== 1 || b.shape[0] !== channels) {
     throw new Error(
-      `${op}: bias must have shape [${y.shape[1]}] (one per output channel), got ${
+      `${op}: bias must have shape [${channels}] (one per output channel), got ${
         formatShape(b.shape)
       }`,
     );
   }
-  return add(y, reshape(b, [1, y.shape[1], 1, 1]));
+  return b;
+}
+
+function addBias(op: string, y: Tensor, bias: TensorLike | undefined): Tensor {
+  if (bias === undefined) return y;
+  return add(y, reshape(channelBias(op, bias, y.shape[1]), [1, y.shape[1], 1, 1]));
 }
 
 /**
  * Cross-correlates `x` [N, C, H, W] with filters `w` [O, C / groups, kH, kW], giving
- * [N, O, OH, OW]. This is what deep-learning libraries call convolution.
+ * [N, O, OH, OW]. This is what deep-learning libraries call convolution. With `bias` and
+ * `activation` it computes act(conv(x, w) + b) in one kernel.
  */
 export function conv2d(x: TensorLike, w: TensorLike, options: Conv2dOptions = {}): Tensor {
+  const activation = fusedActivation("conv2d", options.activation);
   const [input, filter] = sameFloat("conv2d", asTensor("conv2d", x), asTensor("conv2d", w));
   requireRank("conv2d", "the input (N, C, H, W)", input, 4);
   requireRank("conv2d", "the filter (O, C/groups, kH, kW)", filter, 4);
@@ -124,12 +146,23 @@ export function conv2d(x: TensorLike, w: TensorLike, options: Conv2dOptions = {}
         `with padding ${padding.join(",")}; the output would be ${outH}×${outW}`,
     );
   }
-  const y = fromKernel(runKernel("conv2d", input, filter, attrs));
-  const out = record("conv2d", [input, filter], y, (g, needs) => [
-    needs[0] ? fromKernel(runKernel("conv2dBackpropInput", g, filter, input.shape, attrs)) : null,
-    needs[1] ? fromKernel(runKernel("conv2dBackpropFilter", input, g, filter.shape, attrs)) : null,
-  ]);
-  return addBias("conv2d", out, options.bias);
+  const bias = options.bias === undefined ? null : channelBias("conv2d", options.bias, outC);
+  // The kernel takes one dtype; a float64 bias makes the result float64, as adding it would.
+  const dtype = bias ? promoteTypes(input.dtype, bias.dtype) : input.dtype;
+  const [cx, cw] = [cast(input, dtype), cast(filter, dtype)];
+  const cb = bias && cast(bias, dtype);
+  const epilogue = cb || activation !== "none" ? { bias: cb, activation } : undefined;
+  const y = fromKernel(runKernel("conv2d", cx, cw, attrs, epilogue));
+  return record("conv2d", cb ? [cx, cw, cb] : [cx, cw], y, (g, needs) => {
+    // The gradient of conv + b. The fused ReLU passes it where the output (saved, unlike the
+    // pre-activation) is positive, which is where conv + b is.
+    const dz = activation === "relu" ? mul(g, greater(y, 0)) : g;
+    return [
+      needs[0] ? fromKernel(runKernel("conv2dBackpropInput", dz, cw, cx.shape, attrs)) : null,
+      needs[1] ? fromKernel(runKernel("conv2dBackpropFilter", cx, dz, cw.shape, attrs)) : null,
+      needs[2] ? sum(dz, [0, 2, 3]) : null,
+    ];
+  });
 }
 
 /**

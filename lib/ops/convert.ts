@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { KernelOutput } from "../backend/contract.ts";
+import type { FusedActivation, KernelOutput } from "../backend/contract.ts";
 import { getBackend } from "../backend/registry.ts";
 import { scalar, tensor } from "../tensor/creation.ts";
 import { type DType, isFloat, type TypedArray } from "../tensor/dtype.ts";
@@ -119,4 +119,23 @@ export function checkHostIndices(
       throw new Error(`${op}: index ${index} is out of range for axis ${axis} of size ${size}`);
     }
   }
+}
+
+/** The activations the matmul and conv2d kernels fuse into their epilogue. */
+const FUSED_ACTIVATIONS: readonly string[] = ["none", "relu"] satisfies FusedActivation[];
+
+/**
+ * `activation` (default 'none') once checked to be one the kernels fuse; `op` names the caller in
+ * the error.
+ */
+export function fusedActivation(op: string, activation: string | undefined): FusedActivation {
+  if (activation === undefined) return "none";
+  if (!FUSED_ACTIVATIONS.includes(activation)) {
+    throw new Error(
+      `${op}: unknown activation '${activation}'; use one of ${
+        FUSED_ACTIVATIONS.map((a) => `'${a}'`).join(", ")
+      }`,
+    );
+  }
+  return activation as FusedActivation;
 }

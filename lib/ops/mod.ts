@@ -21,7 +21,7 @@ export {
 export { gather, indexSelect, oneHot } from "./gather.ts";
 export { concat, split, stack } from "./join.ts";
 export { binaryCrossEntropyWithLogits, crossEntropy, mse, nll, type Reduction } from "./loss.ts";
-export { matmul } from "./matmul.ts";
+export { fusedMatmul, type FusedMatmulOptions, matmul } from "./matmul.ts";
 export { adamUpdate } from "./optimizer_update.ts";
 export { pad } from "./pad.ts";
 export { avgPool2d, maxPool2d, type Pool2dOptions } from "./pool.ts";

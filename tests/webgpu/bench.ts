@@ -9,17 +9,20 @@ import { isFallbackAdapter } from "../../lib/backend/webgpu/device.ts";
 import { defaultPeers } from "../../scripts/bench/peers.ts";
 import { formatTable } from "../../scripts/bench/report.ts";
 import { runBench } from "../../scripts/bench/run.ts";
+import { tf } from "../helpers/tfjs.ts";
 
 Deno.test("bench: webgpu rows, ours and tfjs's, are checked against their cpu rows", async () => {
   const adapter = await navigator.gpu.requestAdapter();
   const software = adapter !== null && isFallbackAdapter(adapter);
   const wanted = ["ours cpu", "ours webgpu", "tfjs cpu", "tfjs webgpu"];
   const peers = defaultPeers().filter((p) => wanted.includes(p.name));
-  const report = await runBench({
-    peers,
-    quick: true,
-    only: ["matmul 128x784x256", "mlp step"],
-  });
+  let report;
+  try {
+    report = await runBench({ peers, quick: true, only: ["matmul 128x784x256", "mlp step"] });
+  } finally {
+    // The tfjs peers switch tfjs's one global backend; the op suite compares against its cpu.
+    await tf.setBackend("cpu");
+  }
   for (const r of report.rows.filter((r) => r.peer.endsWith("webgpu"))) {
     const what = `${r.workload} on ${r.peer}`;
     if (software) {

@@ -39,8 +39,8 @@ Deno.test("webgpu: a notebook moves to the GPU with one call and records the sam
   try {
     const cpu = await executeNotebook(FIXTURE);
     const gpu = await executeNotebook(copy);
-    assert.equal(cpu.status, "ok", cpu.error);
-    assert.equal(gpu.status, "ok", gpu.error);
+    assert.equal(cpu.status, "ok", String(cpu.error));
+    assert.equal(gpu.status, "ok", String(gpu.error));
     assert.match(printed(cpu.notebook), /^cpu: loss/m);
     assert.match(printed(gpu.notebook), /^webgpu: loss/m);
     const names = Object.keys(cpu.metrics).sort();

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { KernelOutput, TensorInfo } from "../contract.ts";
+import type { Epilogue, KernelOutput, TensorInfo } from "../contract.ts";
 import type { TypedArray } from "../../tensor/dtype.ts";
 import { allocArray } from "../../tensor/dtype.ts";
 import { allocOutput, valuesOf } from "./storage.ts";
@@ -16,13 +16,15 @@ const ROWS = 4;
  * [B, M, K] × [B, K, N] → [B, M, N], reading `a` through its strides, so transposed and
  * batch-broadcast (stride 0) views need no copy. Loop order i, p, j keeps the innermost loop walking
  * a row of `b` and rows of the output; a `b` whose rows are not contiguous (a transposed view) is
- * first copied into a row-major panel, which costs K·N against the M·K·N of the product.
+ * first copied into a row-major panel, which costs K·N against the M·K·N of the product. The
+ * epilogue, if any, is a second pass over the product.
  */
 export function matmul(
   a: TensorInfo,
   b: TensorInfo,
   transposeA: boolean,
   transposeB: boolean,
+  epilogue?: Epilogue,
 ): KernelOutput {
   const [batch, aRows, aCols] = a.shape;
   const [, bRows, bCols] = b.shape;
@@ -73,5 +75,25 @@ export function matmul(
       }
     }
   }
+  if (epilogue) applyEpilogue(values, n, epilogue);
   return out;
+}
+
+/**
+ * Applies a matmul epilogue in place to `values`, contiguous rows of `n` products: adds the bias
+ * to each row, then the activation. Each sum is stored before the activation reads it back, so it
+ * is rounded to the dtype exactly where a separate `add` kernel would round it.
+ */
+export function applyEpilogue(values: TypedArray, n: number, epilogue: Epilogue): void {
+  const { bias, activation } = epilogue;
+  if (bias) {
+    const bv = valuesOf(bias), at = bias.offset, step = bias.strides[0];
+    for (let o = 0; o < values.length; o += n) {
+      for (let j = 0; j < n; j++) values[o + j] += bv[at + j * step];
+    }
+  }
+  if (activation === "relu") {
+    // As the relu kernel: `v < 0 ? 0 : v` keeps NaN (and -0).
+    for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0;
+  }
 }

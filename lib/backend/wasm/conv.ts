@@ -3,7 +3,8 @@
  * (im2col). A block of `nb` images is laid out as `col` [C·kH·kW, nb·OH·OW] (`assembly/conv.ts`),
  * and per group g, with P = OH·OW and K = C/groups·kH·kW:
  *
- * - forward: Y (O × nb·P) = W (O × K) · col;
+ * - forward: Y (O × nb·P) = W (O × K) · col, then one in-place pass over y for the bias and the
+ *   activation, when asked (`bias_act_f32`);
  * - input gradient: dcol = Wᵀ · dY, then col2im sums dcol back into dX;
  * - filter gradient: dW (O × K) += dY (O × nb·P) · colᵀ, accumulated over the blocks.
  *
@@ -18,7 +19,7 @@
  * @module
  */
 
-import type { Conv2dAttrs, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
+import type { Conv2dAttrs, Epilogue, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import { windowOutputSize } from "../../tensor/shape.ts";
 import { allocOutput, allocUninitialized, viewAddress } from "../cpu/storage.ts";
 import { allContiguousFloat32, allFloat32, withContiguous } from "./contiguous.ts";
@@ -156,37 +157,75 @@ function relayout(
   runTasks("conv", fn, ranges(b, rows * p).map(([j0, j1]) => [dst, src, rows, p, b, j0, j1]));
 }
 
-/** y[n, o, oh, ow] = Σ_{c, kh, kw} x[n, g·Cg + c, ih, iw] · w[o, c, kh, kw]. */
-export function conv2d(x: TensorInfo, w: TensorInfo, a: Conv2dAttrs): KernelOutput {
-  if (!allFloat32(x, w)) return reference.conv2d(x, w, a);
-  if (!allContiguousFloat32(x, w)) return withContiguous([x, w], ([cx, cw]) => conv2d(cx, cw, a));
+/**
+ * y[n, o, oh, ow] = Σ_{c, kh, kw} x[n, g·Cg + c, ih, iw] · w[o, c, kh, kw] by the GEMMs, then the
+ * epilogue's act(y + b[o]) in one in-place pass over y.
+ */
+export function conv2d(
+  x: TensorInfo,
+  w: TensorInfo,
+  a: Conv2dAttrs,
+  epilogue?: Epilogue,
+): KernelOutput {
+  const bias = epilogue?.bias ?? null;
+  const operands = bias ? [x, w, bias] : [x, w];
+  if (!allFloat32(...operands)) return reference.conv2d(x, w, a, epilogue);
+  if (!allContiguousFloat32(...operands)) {
+    return withContiguous(
+      operands,
+      ([cx, cw, cb]) => conv2d(cx, cw, a, epilogue && { ...epilogue, bias: cb ?? null }),
+    );
+  }
   const g = geometryOf(x.shape, w.shape, a);
   const shape = [g.n, g.o, g.oh, g.ow];
-  if (empty(g)) return allocOutput(shape, "float32").out;
-  const { out, values } = allocUninitialized(shape, "float32");
-  const xAt = viewAddress(x), wAt = viewAddress(w), yAt = values.byteOffset;
-  const f = 4; // bytes per float
-  if (pointwise(g, a)) {
-    for (let n = 0; n < g.n; n++) {
-      for (let grp = 0; grp < g.groups; grp++) {
-        gemm({
-          a: wAt + grp * g.og * g.k * f,
-          b: xAt + (n * g.c + grp * g.cg) * g.p * f,
-          c: yAt + (n * g.o + grp * g.og) * g.p * f,
-          m: g.og,
-          n: g.p,
-          k: g.k,
-          lda: g.k,
-          ldb: g.p,
-          ldc: g.p,
-          transA: false,
-          transB: false,
-          accumulate: false,
-        });
-      }
-    }
-    return out;
+  // With nothing to sum the convolution is zero, and the epilogue still adds the bias.
+  const { out, values } = empty(g)
+    ? allocOutput(shape, "float32")
+    : allocUninitialized(shape, "float32");
+  const yAt = values.byteOffset;
+  if (!empty(g)) {
+    if (pointwise(g, a)) forwardPointwise(g, viewAddress(x), viewAddress(w), yAt);
+    else forwardColumns(g, a, viewAddress(x), viewAddress(w), yAt);
   }
+  if (epilogue) {
+    const args = [
+      yAt,
+      bias ? viewAddress(bias) : 0,
+      bias ? 1 : 0,
+      +(epilogue.activation === "relu"),
+    ];
+    const tasks = ranges(g.n * g.o, g.p).map(([j0, j1]) => [...args, g.o, g.p, j0, j1]);
+    runTasks("conv", "bias_act_f32", tasks);
+  }
+  return out;
+}
+
+/** The forward GEMMs of a pointwise convolution: per image and group, Y = W · X. */
+function forwardPointwise(g: Geometry, xAt: number, wAt: number, yAt: number): void {
+  const f = 4; // bytes per float
+  for (let n = 0; n < g.n; n++) {
+    for (let grp = 0; grp < g.groups; grp++) {
+      gemm({
+        a: wAt + grp * g.og * g.k * f,
+        b: xAt + (n * g.c + grp * g.cg) * g.p * f,
+        c: yAt + (n * g.o + grp * g.og) * g.p * f,
+        m: g.og,
+        n: g.p,
+        k: g.k,
+        lda: g.k,
+        ldb: g.p,
+        ldc: g.p,
+        transA: false,
+        transB: false,
+        accumulate: false,
+      });
+    }
+  }
+}
+
+/** The forward GEMMs over column matrices, a block of images at a time. */
+function forwardColumns(g: Geometry, a: Conv2dAttrs, xAt: number, wAt: number, yAt: number): void {
+  const f = 4;
   const scratch = new Scratch();
   try {
     const nb = blockSize(g), geom = geometryBlock(g, a, scratch);
@@ -218,7 +257,6 @@ export function conv2d(x: TensorInfo, w: TensorInfo, a: Conv2dAttrs): KernelOutp
   } finally {
     scratch.release();
   }
-  return out;
 }
 
 /** dx[n, g·Cg + c, ih, iw] = Σ dy[n, o, oh, ow] · w[o, c, kh, kw]: conv2d's adjoint in x. */

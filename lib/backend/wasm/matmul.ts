@@ -3,13 +3,14 @@
  * transposed (unit stride along one of the two inner dimensions, any row stride, any batch stride
  * including 0) is read in place, as gemm's leading dimension and transpose flag. Only a view strided
  * in both inner dimensions is first gathered into a temporary heap block. float64 runs the
- * reference kernel.
+ * reference kernel. An epilogue (bias, activation) is the reference's second pass over the product:
+ * it costs M·N against the GEMM's M·N·K.
  *
  * @module
  */
 
-import type { KernelOutput, Kernels, TensorInfo } from "../contract.ts";
-import { matmul as referenceMatmul } from "../cpu/matmul.ts";
+import type { Epilogue, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
+import { applyEpilogue, matmul as referenceMatmul } from "../cpu/matmul.ts";
 import {
   allocUninitialized,
   contiguousValues,
@@ -55,15 +56,16 @@ function operand(x: TensorInfo, transposed: boolean): Operand {
   return { address: at, ld: cols, trans: transposed, batchStride: rows * cols, copy };
 }
 
-/** [B, M, K] × [B, K, N] → [B, M, N]; see the contract. */
+/** [B, M, K] × [B, K, N] → [B, M, N], then the epilogue if any; see the contract. */
 export function matmul(
   a: TensorInfo,
   b: TensorInfo,
   transposeA: boolean,
   transposeB: boolean,
+  epilogue?: Epilogue,
 ): KernelOutput {
   if (a.dtype !== "float32" || b.dtype !== "float32") {
-    return referenceMatmul(a, b, transposeA, transposeB);
+    return referenceMatmul(a, b, transposeA, transposeB, epilogue);
   }
   const [batch, aRows, aCols] = a.shape;
   const m = transposeA ? aCols : aRows;
@@ -89,6 +91,7 @@ export function matmul(
   } finally {
     for (const o of [x, y]) if (o.copy) cpuBackend.free(o.copy.storage);
   }
+  if (epilogue) applyEpilogue(values, n, epilogue);
   return out;
 }
 

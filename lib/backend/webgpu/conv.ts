@@ -5,7 +5,8 @@
  * fly and read every operand in place through its view.
  *
  * - conv2d: y[n, o, oh, ow] as C[o, (n, oh, ow)] = Σ_{(c, kh, kw)} w[o, (c, kh, kw)] · x̂[(c, kh, kw),
- *   (n, oh, ow)], with M = O/groups, N = N·OH·OW, K = C/groups·kH·kW.
+ *   (n, oh, ow)], with M = O/groups, N = N·OH·OW, K = C/groups·kH·kW. Its store adds the bias
+ *   and applies the activation, so conv2d + bias + ReLU is one dispatch.
  * - conv2dBackpropInput: dx[n, c, ih, iw] as C[c, (n, ih, iw)] = Σ_{(o, kh, kw)} w[o, c, kh, kw] ·
  *   dy[n, o, oh, ow], where (oh, ow) is the window whose tap (kh, kw) lands on (ih, iw), or zero if
  *   none does. Each thread owns its dx elements and gathers, so no atomics are needed.
@@ -18,9 +19,10 @@
  * @module
  */
 
-import type { Conv2dAttrs, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
+import type { Conv2dAttrs, Epilogue, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import { windowOutputSize } from "../../tensor/shape.ts";
 import { GEMM_WORDS, gemmShader, type GemmShape, runGemm } from "./matmul.ts";
+import { WGSL_IS_NAN_F32 } from "./prelude.ts";
 import { gpuRuntime } from "./runtime.ts";
 import { bufferOf } from "./storage.ts";
 
@@ -44,10 +46,18 @@ const SCALAR_NAMES = [
   "groupOut", // O / groups
   "outC", // channels of the kernel's output (y's O or dx's C)
 ] as const;
+/** Parameter words of the forward epilogue (zero, so unused, in the gradients). */
+const EPILOGUE_NAMES = [
+  "hasBias", // 1 when the bias binding holds the bias (else it repeats w, and is not read)
+  "biasOff",
+  "biasStride",
+  "relu", // 1 to apply ReLU
+] as const;
 /** Every convolution parameter word, in order after the GEMM skeleton's. */
-const NAMES = [...VIEW_NAMES, ...SCALAR_NAMES];
+const NAMES = [...VIEW_NAMES, ...SCALAR_NAMES, ...EPILOGUE_NAMES];
 type Name = typeof NAMES[number];
 type Geometry = Record<typeof SCALAR_NAMES[number], number>;
+type EpilogueWords = Record<typeof EPILOGUE_NAMES[number], number>;
 
 /** WGSL that reads the named parameter word. */
 const p = (name: Name) => `word(${GEMM_WORDS + NAMES.indexOf(name)}u)`;
@@ -84,8 +94,13 @@ fn inImage(s: vec2i) -> bool {
 }
 `;
 
-/** conv2d: in0 = x, in1 = w; C[o, (n, oh, ow)]. */
+/**
+ * conv2d: in0 = x, in1 = w, bias; C[o, (n, oh, ow)], stored as act(C + bias[channel]). ReLU is
+ * written as the relu kernel writes it, so NaN passes through.
+ */
 const FORWARD = gemmShader(`${COMMON}
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+${WGSL_IS_NAN_F32}
 fn loadA(g: u32, o: u32, k: u32) -> f32 {
   let t = tap(k);
   return in1[at1(g * ${p("groupOut")} + o, t.x, t.y, t.z)];
@@ -99,7 +114,11 @@ fn loadB(g: u32, k: u32, j: u32) -> f32 {
 }
 fn store(g: u32, o: u32, j: u32, v: f32) {
   let plane = ${p("outH")} * ${p("outW")};
-  res[((j / plane) * ${p("outC")} + g * ${p("groupOut")} + o) * plane + j % plane] = v;
+  let channel = g * ${p("groupOut")} + o;
+  var z = v;
+  if (${p("hasBias")} != 0u) { z += bias[${p("biasOff")} + channel * ${p("biasStride")}]; }
+  if (${p("relu")} != 0u) { z = select(select(z, 0.0, z < 0.0), z, isNan(z)); }
+  res[((j / plane) * ${p("outC")} + channel) * plane + j % plane] = z;
 }`);
 
 /** conv2dBackpropInput: in0 = dy, in1 = w; C[c, (n, ih, iw)], gathering over (o, kh, kw). */
@@ -159,8 +178,9 @@ function windowWords(a: Conv2dAttrs) {
 }
 
 /**
- * Records one of the convolution GEMMs over views in0, in1 into a fresh output of `shape`. Strides
- * may be negative; as u32 words they wrap, and the kernel's u32 arithmetic wraps back.
+ * Records one of the convolution GEMMs over views in0, in1 (and, for the forward pass, the bias)
+ * into a fresh output of `shape`. Strides may be negative; as u32 words they wrap, and the
+ * kernel's u32 arithmetic wraps back.
  */
 function convGemm(
   shader: string,
@@ -169,21 +189,35 @@ function convGemm(
   geometry: Geometry,
   shape: readonly number[],
   gemm: GemmShape,
+  epilogue?: { words: EpilogueWords; bias: GPUBuffer },
 ): KernelOutput {
   const out = gpuRuntime().output(shape, in0.dtype, op);
   const views = [in0, in1].flatMap((v) => [v.offset, ...v.strides]);
-  const words = [...views, ...SCALAR_NAMES.map((n) => geometry[n])].map((v) => v >>> 0);
+  const words = [
+    ...views,
+    ...SCALAR_NAMES.map((n) => geometry[n]),
+    ...(epilogue ? EPILOGUE_NAMES.map((n) => epilogue.words[n]) : []),
+  ].map((v) => v >>> 0);
+  const buffers = [bufferOf(in0.storage), bufferOf(in1.storage), bufferOf(out.storage)];
   runGemm(
     shader,
-    [bufferOf(in0.storage), bufferOf(in1.storage), bufferOf(out.storage)],
+    epilogue ? [...buffers, epilogue.bias] : buffers,
     [...new Array<number>(GEMM_WORDS).fill(0), ...words],
     gemm,
   );
   return out;
 }
 
-/** y = conv2d(x, w): [N, C, H, W] ⋆ [O, C/groups, kH, kW] → [N, O, OH, OW]. */
-export function conv2d(x: TensorInfo, w: TensorInfo, a: Conv2dAttrs): KernelOutput {
+/**
+ * y = conv2d(x, w): [N, C, H, W] ⋆ [O, C/groups, kH, kW] → [N, O, OH, OW]; with an epilogue,
+ * act(y + b) in the same dispatch.
+ */
+export function conv2d(
+  x: TensorInfo,
+  w: TensorInfo,
+  a: Conv2dAttrs,
+  epilogue?: Epilogue,
+): KernelOutput {
   const [batch, , inH, inW] = x.shape;
   const [outC, groupIn, kH, kW] = w.shape;
   const [pt, pb, pl, pr] = a.padding;
@@ -191,13 +225,25 @@ export function conv2d(x: TensorInfo, w: TensorInfo, a: Conv2dAttrs): KernelOutp
   const outW = windowOutputSize(inW, kW, a.stride[1], pl, pr, a.dilation[1]);
   const groupOut = outC / a.groups;
   const geometry = { ...windowWords(a), inH, inW, outH, outW, groupIn, groupOut, outC };
-  return convGemm(FORWARD, "conv2d", [x, w], geometry, [batch, outC, outH, outW], {
+  const bias = epilogue?.bias;
+  const words = {
+    hasBias: bias ? 1 : 0,
+    biasOff: bias?.offset ?? 0,
+    biasStride: bias?.strides[0] ?? 0,
+    relu: epilogue?.activation === "relu" ? 1 : 0,
+  };
+  const shape = [batch, outC, outH, outW];
+  return convGemm(FORWARD, "conv2d", [x, w], geometry, shape, {
     batches: a.groups,
     m: groupOut,
     n: batch * outH * outW,
     k: groupIn * kH * kW,
     aAlongK: true, // w[o, (c, kh, kw)]
     bAlongK: false, // windows (n, oh, ow) step along x's rows
+  }, {
+    words,
+    // Without a bias the binding still needs a buffer: w's, bound read-only twice and never read.
+    bias: bufferOf((bias ?? w).storage),
   });
 }
 

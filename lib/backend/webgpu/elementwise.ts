@@ -3,6 +3,9 @@
  * in place through its view (so broadcasting and transposes cost no copies). Semantics, including
  * NaN handling, follow the reference kernels in `lib/backend/cpu/elementwise.ts`.
  *
+ * Each kernel is a WGSL function of its operands' values; its output is deferred (`fusion.ts`), so
+ * a chain of these kernels runs as one fused kernel when something needs its values.
+ *
  * @module
  */
 
@@ -15,72 +18,27 @@ import type {
   UnaryKernelName,
 } from "../contract.ts";
 import type { DType } from "../../tensor/dtype.ts";
-import { sizeOf } from "../../tensor/shape.ts";
 import { floatBits } from "./command_batch.ts";
-import { WGSL_IS_NAN_F32 } from "./prelude.ts";
-import { gpuRuntime, WORKGROUP } from "./runtime.ts";
-import { assertGpuDType, bufferOf } from "./storage.ts";
-import { SCALARS, SHAPE, VIEW, VIEW_WORDS, viewWords } from "./views.ts";
+import { fused, type NodeFn } from "./fusion.ts";
+import { assertGpuDType, wgslType } from "./storage.ts";
 
-/** WGSL scalar type of a dtype. */
-export function wgslType(dtype: DType): string {
-  assertGpuDType(dtype, "webgpu kernel");
-  return dtype === "int32" ? "i32" : "f32";
-}
+// Kernels of other modules name their WGSL types through this module.
+export { wgslType };
 
-/** WGSL that reads operand k (bound as `in<k>`) at output element i. */
-const operand = (k: number) =>
-  `in${k}[viewOffset(i, ${SHAPE}u, word(1u), ${VIEW + k * VIEW_WORDS}u)]`;
-
-/** A compute entry over the output: `inputs` bound first, the output `y` last, `body` sets y[i]. */
-function mapShader(inputs: readonly [string, string][], out: string, body: string): string {
-  const bindings = inputs.map(([name, type], k) =>
-    `@group(0) @binding(${k + 1}) var<storage, read> ${name}: array<${type}>;`
-  );
-  return `${bindings.join("\n")}
-@group(0) @binding(${inputs.length + 1}) var<storage, read_write> y: array<${out}>;
-${HELPERS}
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = linearId(gid, groups, ${WORKGROUP}u);
-  if (i >= word(0u)) { return; }
-  ${body}
-}`;
+/** The WGSL type of an output of `dtype`; throws for float64 naming the kernel. */
+function outputType(dtype: DType, op: string): string {
+  assertGpuDType(dtype, op);
+  return wgslType(dtype);
 }
 
-/** f32 helpers with the reference's edge cases (NaN in, NaN out; JS's pow). */
-const HELPERS = `
-${WGSL_IS_NAN_F32}
-fn sigmoidOf(v: f32) -> f32 {
-  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
-  let e = exp(v);
-  return e / (1.0 + e);
+/**
+ * The node function `e_<key>`: `params` (WGSL `name: type`) to `type`, as `expr`. `key` names the
+ * operation and its types, so one key always declares one function.
+ */
+function nodeFn(key: string, params: readonly string[], type: string, expr: string): NodeFn {
+  const name = `e_${key}`;
+  return { name, type, decl: `fn ${name}(${params.join(", ")}) -> ${type} { return ${expr}; }` };
 }
-fn tanhOf(v: f32) -> f32 {
-  if (isNan(v)) { return v; }
-  return tanh(clamp(v, -20.0, 20.0)); // tanh(±20) is ±1 in f32; larger inputs overflow exp
-}
-fn log1pOf(t: f32) -> f32 {
-  if (t < 1e-4) { return t - 0.5 * t * t; } // log(1 + t) loses t's digits when t is tiny
-  return log(1.0 + t);
-}
-fn softplusOf(v: f32) -> f32 {
-  if (isNan(v)) { return v; }
-  return max(v, 0.0) + log1pOf(exp(-abs(v)));
-}
-fn powOf(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
-  if (isNan(a) || isNan(b)) { return a + b; }
-  if (a == 0.0) { return select(0.0, bitcast<f32>(0x7f800000u), b < 0.0); }
-  let m = pow(abs(a), b);
-  if (a > 0.0) { return m; }
-  if (floor(b) != b) { return bitcast<f32>(0x7fc00000u); } // a negative base needs an integer power
-  let odd = abs(b) < 16777216.0 && (i32(b) & 1) == 1;
-  return select(m, -m, odd);
-}
-fn maxOf(a: f32, b: f32) -> f32 { return select(max(a, b), a + b, isNan(a) || isNan(b)); }
-fn minOf(a: f32, b: f32) -> f32 { return select(min(a, b), a + b, isNan(a) || isNan(b)); }
-`;
 
 const UNARY_F32: Record<UnaryKernelName, string> = {
   neg: "-v",
@@ -127,112 +85,78 @@ const COMPARE: Record<CompareKernelName, string> = {
   greaterEqual: "a >= b",
 };
 
-/** Records a map over `views` (same shape as the output) into a new `dtype` tensor. */
-function map(
-  views: readonly TensorInfo[],
-  dtype: DType,
-  op: string,
-  body: string,
-  scalars: readonly number[] = [],
-): KernelOutput {
-  const rt = gpuRuntime();
-  const shape = views[0]?.shape ?? [];
-  const out = rt.output(shape, dtype, op);
-  const inputs = views.map((v, k) => [`in${k}`, wgslType(v.dtype)] as [string, string]);
-  const words = viewWords(shape, views);
-  scalars.forEach((s, k) => words[SCALARS + k] = s);
-  rt.run(
-    mapShader(inputs, wgslType(dtype), body),
-    [...views.map((v) => bufferOf(v.storage)), bufferOf(out.storage)],
-    words,
-    sizeOf(shape),
-  );
-  return out;
-}
-
 /** Named one-operand maps. */
 export function unary(op: UnaryKernelName, x: TensorInfo): KernelOutput {
-  const expr = x.dtype === "int32" ? UNARY_I32[op] : UNARY_F32[op];
+  const t = outputType(x.dtype, op);
+  const expr = t === "i32" ? UNARY_I32[op] : UNARY_F32[op];
   if (!expr) throw new Error(`webgpu: ${op} is not defined on int32`);
-  return map([x], x.dtype, op, `let v = ${operand(0)}; y[i] = ${expr};`);
+  return fused(op, [x], x.shape, x.dtype, nodeFn(`${op}_${t}`, [`v: ${t}`], t, expr));
 }
 
 /** `x` where positive, `alpha * x` elsewhere. */
 export function leakyRelu(x: TensorInfo, alpha: number): KernelOutput {
-  return map(
-    [x],
-    x.dtype,
+  const t = outputType(x.dtype, "leakyRelu");
+  const expr = "select(select(v, alpha * v, v < 0.0), v, isNan(v))";
+  return fused(
     "leakyRelu",
-    `let v = ${
-      operand(0)
-    }; y[i] = select(select(v, fword(${SCALARS}u) * v, v < 0.0), v, isNan(v));`,
-    [floatBits(alpha)],
+    [x],
+    x.shape,
+    x.dtype,
+    nodeFn(`leakyRelu_${t}`, [`v: ${t}`, `alpha: ${t}`], t, expr),
+    [["fword", floatBits(alpha)]],
   );
 }
 
 /** `min(max(x, lo), hi)`, NaN staying NaN. */
 export function clip(x: TensorInfo, lo: number, hi: number): KernelOutput {
-  if (x.dtype === "int32") {
-    return map(
-      [x],
-      "int32",
-      "clip",
-      `y[i] = clamp(${operand(0)}, iword(${SCALARS}u), iword(${SCALARS + 1}u));`,
-      [lo | 0, hi | 0],
-    );
+  const t = outputType(x.dtype, "clip");
+  const params = [`v: ${t}`, `lo: ${t}`, `hi: ${t}`];
+  if (t === "i32") {
+    return fused("clip", [x], x.shape, x.dtype, nodeFn("clip_i32", params, t, "clamp(v, lo, hi)"), [
+      ["iword", lo | 0],
+      ["iword", hi | 0],
+    ]);
   }
-  return map(
-    [x],
-    x.dtype,
-    "clip",
-    `let v = ${operand(0)};
-  y[i] = select(min(max(v, fword(${SCALARS}u)), fword(${SCALARS + 1}u)), v, isNan(v));`,
-    [floatBits(lo), floatBits(hi)],
-  );
+  const expr = "select(min(max(v, lo), hi), v, isNan(v))";
+  return fused("clip", [x], x.shape, x.dtype, nodeFn(`clip_${t}`, params, t, expr), [
+    ["fword", floatBits(lo)],
+    ["fword", floatBits(hi)],
+  ]);
 }
 
 /** `a op b` on same-shape views. */
 export function binary(op: BinaryKernelName, a: TensorInfo, b: TensorInfo): KernelOutput {
-  const expr = a.dtype === "int32" ? BINARY_I32[op] : BINARY_F32[op];
-  return map(
-    [a, b],
-    a.dtype,
-    op,
-    `let a = ${operand(0)}; let b = ${operand(1)}; y[i] = ${expr};`,
-  );
+  const t = outputType(a.dtype, op);
+  const expr = t === "i32" ? BINARY_I32[op] : BINARY_F32[op];
+  return fused(op, [a, b], a.shape, a.dtype, nodeFn(`${op}_${t}`, [`a: ${t}`, `b: ${t}`], t, expr));
 }
 
 /** `a op b` as float32 0/1. */
 export function compare(op: CompareKernelName, a: TensorInfo, b: TensorInfo): KernelOutput {
-  return map(
-    [a, b],
-    "float32",
+  const t = wgslType(a.dtype);
+  const expr = `select(0.0, 1.0, ${COMPARE[op]})`;
+  return fused(
     op,
-    `let a = ${operand(0)}; let b = ${operand(1)}; y[i] = select(0.0, 1.0, ${COMPARE[op]});`,
+    [a, b],
+    a.shape,
+    "float32",
+    nodeFn(`${op}_${t}`, [`a: ${t}`, `b: ${t}`], "f32", expr),
   );
 }
 
 /** `cond ? a : b`. */
 export function where(cond: TensorInfo, a: TensorInfo, b: TensorInfo): KernelOutput {
-  const zero = cond.dtype === "int32" ? "0" : "0.0";
-  return map(
-    [cond, a, b],
-    a.dtype,
-    "where",
-    `y[i] = select(${operand(2)}, ${operand(1)}, ${operand(0)} != ${zero});`,
-  );
+  const c = wgslType(cond.dtype), t = outputType(a.dtype, "where");
+  const expr = `select(b, a, c != ${c === "i32" ? "0" : "0.0"})`;
+  const params = [`c: ${c}`, `a: ${t}`, `b: ${t}`];
+  return fused("where", [cond, a, b], a.shape, a.dtype, nodeFn(`where_${c}_${t}`, params, t, expr));
 }
 
 /** Dtype conversion; float to int32 truncates toward zero (NaN gives 0, as the reference). */
 export function cast(x: TensorInfo, dtype: DType): KernelOutput {
-  const from = wgslType(x.dtype), to = wgslType(dtype);
-  const read = operand(0);
-  const body = from === to
-    ? `y[i] = ${read};`
-    : to === "i32"
-    ? `let v = ${read}; y[i] = select(i32(trunc(v)), 0, isNan(v));`
-    : `y[i] = f32(${read});`;
-  return map([x], dtype, "cast", body);
+  const to = outputType(dtype, "cast"), from = wgslType(x.dtype);
+  const expr = from === to ? "v" : to === "i32" ? "select(i32(trunc(v)), 0, isNan(v))" : "f32(v)";
+  return fused("cast", [x], x.shape, dtype, nodeFn(`cast_${from}_${to}`, [`v: ${from}`], to, expr));
 }
 
 /** Row-major contiguous copy of any view. */
@@ -240,25 +164,13 @@ export function copy(x: TensorInfo): KernelOutput {
   return cast(x, x.dtype);
 }
 
-/** A new tensor of `shape` with every element `value`. */
+/** A new tensor of `shape` with every element `value`: a constant that joins any expression. */
 export function fill(shape: readonly number[], value: number, dtype: DType): KernelOutput {
-  const rt = gpuRuntime();
-  const out = rt.output(shape, dtype, "fill");
-  const type = wgslType(dtype);
-  const bits = dtype === "int32" ? value | 0 : floatBits(value);
-  rt.run(
-    `@group(0) @binding(1) var<storage, read_write> y: array<${type}>;
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let i = linearId(gid, groups, ${WORKGROUP}u);
-  if (i >= word(0u)) { return; }
-  y[i] = bitcast<${type}>(word(1u));
-}`,
-    [bufferOf(out.storage)],
-    [sizeOf(shape), bits >>> 0],
-    sizeOf(shape),
-  );
-  return out;
+  const t = outputType(dtype, "fill");
+  const bits = t === "i32" ? value | 0 : floatBits(value);
+  return fused("fill", [], shape, dtype, nodeFn(`fill_${t}`, [`s: ${t}`], t, "s"), [
+    [t === "i32" ? "iword" : "fword", bits >>> 0],
+  ]);
 }
 
 /** The kernels of this module. */

@@ -21,6 +21,43 @@ export const MAX_RANK = 8;
 export const WGSL_IS_NAN_F32 =
   "fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }";
 
+/**
+ * f32 helpers of the elementwise kernels, with the reference's edge cases (NaN in, NaN out; JS's
+ * pow).
+ */
+export const WGSL_MATH_F32 = `
+${WGSL_IS_NAN_F32}
+fn sigmoidOf(v: f32) -> f32 {
+  if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
+  let e = exp(v);
+  return e / (1.0 + e);
+}
+fn tanhOf(v: f32) -> f32 {
+  if (isNan(v)) { return v; }
+  return tanh(clamp(v, -20.0, 20.0)); // tanh(±20) is ±1 in f32; larger inputs overflow exp
+}
+fn log1pOf(t: f32) -> f32 {
+  if (t < 1e-4) { return t - 0.5 * t * t; } // log(1 + t) loses t's digits when t is tiny
+  return log(1.0 + t);
+}
+fn softplusOf(v: f32) -> f32 {
+  if (isNan(v)) { return v; }
+  return max(v, 0.0) + log1pOf(exp(-abs(v)));
+}
+fn powOf(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (isNan(a) || isNan(b)) { return a + b; }
+  if (a == 0.0) { return select(0.0, bitcast<f32>(0x7f800000u), b < 0.0); }
+  let m = pow(abs(a), b);
+  if (a > 0.0) { return m; }
+  if (floor(b) != b) { return bitcast<f32>(0x7fc00000u); } // a negative base needs an integer power
+  let odd = abs(b) < 16777216.0 && (i32(b) & 1) == 1;
+  return select(m, -m, odd);
+}
+fn maxOf(a: f32, b: f32) -> f32 { return select(max(a, b), a + b, isNan(a) || isNan(b)); }
+fn minOf(a: f32, b: f32) -> f32 { return select(min(a, b), a + b, isNan(a) || isNan(b)); }
+`;
+
 /** The prelude's WGSL. */
 export const WGSL_PRELUDE = `
 @group(0) @binding(0) var<uniform> params: array<vec4<u32>, 16>;

@@ -27,6 +27,7 @@ export class GpuRuntime {
   /** The open batch of recorded work. */
   readonly batch: CommandBatch;
   readonly #pipelines = new Map<string, GPUComputePipeline>();
+  #runs = 0;
 
   constructor(readonly gpu: Gpu) {
     this.pool = new BufferPool(gpu.device);
@@ -52,6 +53,11 @@ export class GpuRuntime {
     return this.#pipelines.size;
   }
 
+  /** Kernels recorded so far (calls to {@link GpuRuntime.run}), for tests that check fusion. */
+  get runs(): number {
+    return this.#runs;
+  }
+
   /** A fresh output of `shape` and `dtype`, contents undefined until a kernel writes it. */
   output(shape: readonly number[], dtype: DType, op: string): KernelOutput {
     assertAlive(this.gpu, op);
@@ -74,6 +80,7 @@ export class GpuRuntime {
     workgroup = WORKGROUP,
   ): void {
     assertAlive(this.gpu, "webgpu kernel");
+    this.#runs++;
     const groups = Math.ceil(threads / workgroup);
     const limit = this.gpu.device.limits.maxComputeWorkgroupsPerDimension;
     const x = Math.min(groups, limit), y = Math.ceil(groups / Math.max(x, 1));
@@ -106,7 +113,7 @@ export class GpuRuntime {
           size: bytes,
           usage: 0x01 /* MAP_READ */ | 0x08, /* COPY_DST */
         });
-        batch.copy(s.buffer, staging, bytes);
+        batch.copy(s.buffer, staging, bytes); // computes a deferred storage first
         batch.submit();
         try {
           await staging.mapAsync(0x01 /* READ */);
@@ -133,7 +140,8 @@ export class GpuRuntime {
         );
       },
       free(storage: Storage): void {
-        pool.release((storage as GpuStorage).buffer);
+        // The buffer waits for any deferred expression that still reads it (storage.ts).
+        (storage as GpuStorage).free(pool);
       },
       memory(): BackendMemory {
         const s = pool.stats();

@@ -29,12 +29,7 @@ export const SCALARS = VIEW + 4 * VIEW_WORDS;
  */
 export function viewWords(shape: readonly number[], views: readonly TensorInfo[]): number[] {
   const walk = collapse(shape, views.map((v) => v.strides));
-  if (walk.shape.length > MAX_RANK) {
-    throw new Error(
-      `webgpu: a view of shape [${shape}] has ${walk.shape.length} dimensions that do not merge; ` +
-        `kernels take at most ${MAX_RANK}. Reshape a contiguous copy (x.contiguous()) first.`,
-    );
-  }
+  assertRank(shape, walk.shape.length);
   const words = new Array<number>(SCALARS).fill(0);
   words[COUNT] = sizeOf(shape);
   words[RANK] = walk.shape.length;
@@ -44,4 +39,17 @@ export function viewWords(shape: readonly number[], views: readonly TensorInfo[]
     walk.strides[k].forEach((s, i) => words[VIEW + k * VIEW_WORDS + 1 + i] = s);
   });
   return words;
+}
+
+/**
+ * Throws when views of `shape` still have `rank` dimensions after collapsing and that is more
+ * than kernels address ({@link MAX_RANK}).
+ */
+export function assertRank(shape: readonly number[], rank: number): void {
+  if (rank > MAX_RANK) {
+    throw new Error(
+      `webgpu: a view of shape [${shape}] has ${rank} dimensions that do not merge; ` +
+        `kernels take at most ${MAX_RANK}. Reshape a contiguous copy (x.contiguous()) first.`,
+    );
+  }
 }

@@ -2,8 +2,9 @@
 // a block of images out as a column matrix, one row per (channel, kh, kw) tap and one column per
 // (image, output position); `col2im_f32` sums such a matrix back into images (the adjoint);
 // `to_rows_f32` and `from_rows_f32` move a block of [nb, O, P] images to and from the [O, nb·P]
-// layout the GEMM reads and writes. Each call covers a range of (image, channel) planes or images,
-// so the worker pool can split a block; the ranges write disjoint memory.
+// layout the GEMM reads and writes; `bias_act_f32` is the forward pass's epilogue. Each call covers
+// a range of (image, channel) planes or images, so the worker pool can split a block; the ranges
+// write disjoint memory.
 //
 // The window geometry comes as thirteen i32 at `geom` (too many for the task arguments):
 // C, H, W, kH, kW, sH, sW, pt, pl, dH, dW, OH, OW.
@@ -172,6 +173,43 @@ export function from_rows_f32(
         src + (<usize> (o * nb + j) * <usize> P << 2),
         P,
       );
+    }
+  }
+}
+
+/**
+ * The forward epilogue, in place on planes `[j0, j1)` of `y` ([N, O, P]): plane j (image j / O,
+ * channel j % O) gets `bias[j % O]` added when `hasBias` is 1, then ReLU when `relu` is 1, as
+ * `v < 0 ? 0 : v` so that NaN passes through like in the relu kernel.
+ */
+export function bias_act_f32(
+  y: usize,
+  bias: usize,
+  hasBias: i32,
+  relu: i32,
+  O: i32,
+  P: i32,
+  j0: i32,
+  j1: i32,
+): void {
+  const zero4 = f32x4.splat(0);
+  for (let j = j0; j < j1; j++) {
+    const b: f32 = hasBias ? load<f32>(bias + (<usize> (j % O) << 2)) : 0;
+    const bv = f32x4.splat(b);
+    const plane = y + (<usize> j * <usize> P << 2);
+    let i = 0;
+    for (; i + 4 <= P; i += 4) {
+      const at = plane + (<usize> i << 2);
+      let v = v128.load(at);
+      if (hasBias) v = f32x4.add(v, bv);
+      if (relu) v = v128.andnot(v, f32x4.lt(v, zero4));
+      v128.store(at, v);
+    }
+    for (; i < P; i++) {
+      const at = plane + (<usize> i << 2);
+      let v = load<f32>(at);
+      if (hasBias) v += b;
+      store<f32>(at, relu && v < 0 ? 0 : v);
     }
   }
 }
