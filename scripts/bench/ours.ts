@@ -61,7 +61,10 @@ export function oursPeer(options: OursOptions): Peer {
           ? `, WASM ${variant === "relaxed" ? "relaxed SIMD (fused multiply-add)" : "SIMD"} on ` +
             `${activeThreads()} threads`
           : "";
-        report = [`${options.name}: backend "${r.name}"${how}, missing kernels: ${missing}`];
+        const adapter = activation.adapter ? `, adapter ${activation.adapter}` : "";
+        report = [
+          `${options.name}: backend "${r.name}"${how}${adapter}, missing kernels: ${missing}`,
+        ];
       } catch (e) {
         return { mode: "cannot", reason: (e as Error).message };
       }

@@ -27,10 +27,11 @@ export interface PeerOptions {
 
 /**
  * How a peer runs the workloads: timed; once each, untimed, against a reference peer's results
- * (a software GPU adapter, whose times measure the CPU rasterizer); or not at all.
+ * (a software GPU adapter, whose times measure the CPU rasterizer); or not at all. A GPU peer
+ * names its adapter.
  */
 export type Activation =
-  | { readonly mode: "timed" }
+  | { readonly mode: "timed"; readonly adapter?: string }
   | { readonly mode: "correctness-only"; readonly adapter: string }
   | { readonly mode: "cannot"; readonly reason: string };
 
@@ -62,10 +63,9 @@ export async function gpuActivation(options: PeerOptions): Promise<Activation> {
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const fallback = info.isFallbackAdapter ??
     (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
-  if (fallback && !options.softwareGpu) {
-    return { mode: "correctness-only", adapter: info.description || info.device || "unknown" };
-  }
-  return { mode: "timed" };
+  const name = info.description || info.device || info.vendor || "unknown";
+  if (fallback && !options.softwareGpu) return { mode: "correctness-only", adapter: name };
+  return { mode: "timed", adapter: name };
 }
 
 /** Σ|v| over `values`, accumulated in float64: a step's checksum. */

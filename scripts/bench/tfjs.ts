@@ -24,6 +24,7 @@ export type TfjsBackend = "cpu" | "wasm" | "webgpu";
 /** TensorFlow.js on `backend`. */
 export function tfjsPeer(backend: TfjsBackend): Peer {
   const name = `tfjs ${backend}`;
+  let adapter: string | undefined;
   return {
     name,
     gpu: backend === "webgpu",
@@ -33,6 +34,7 @@ export function tfjsPeer(backend: TfjsBackend): Peer {
         ? await gpuActivation(options)
         : { mode: "timed" as const };
       if (activation.mode === "cannot") return activation;
+      adapter = activation.adapter;
       try {
         if (!(await tf.setBackend(backend))) {
           return { mode: "cannot", reason: `tfjs could not initialise its ${backend} backend` };
@@ -45,6 +47,7 @@ export function tfjsPeer(backend: TfjsBackend): Peer {
     },
     prepare: prepareTfjs,
     notes() {
+      if (adapter) return [`${name}: adapter ${adapter}`];
       if (backend !== "wasm" || tf.getBackend() !== "wasm") return [];
       const env = tf.env();
       return [

@@ -33,4 +33,8 @@ Deno.test("bench: webgpu rows, ours and tfjs's, are checked against their cpu ro
     }
   }
   assert.match(formatTable(report), /ours webgpu/);
+  for (const peer of ["ours webgpu", "tfjs webgpu"]) {
+    const note = report.notes.find((n) => n.startsWith(peer));
+    assert.ok(note?.includes("adapter "), `the notes name ${peer}'s adapter: ${note}`);
+  }
 });
