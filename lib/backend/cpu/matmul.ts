@@ -84,7 +84,7 @@ export function matmul(
  * to each row, then the activation. Each sum is stored before the activation reads it back, so it
  * is rounded to the dtype exactly where a separate `add` kernel would round it.
  */
-export function applyEpilogue(values: TypedArray, n: number, epilogue: Epilogue): void {
+function applyEpilogue(values: TypedArray, n: number, epilogue: Epilogue): void {
   const { bias, activation } = epilogue;
   if (bias) {
     const bv = valuesOf(bias), at = bias.offset, step = bias.strides[0];

@@ -10,7 +10,7 @@
  */
 
 import type { Epilogue, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
-import { applyEpilogue, matmul as referenceMatmul } from "../cpu/matmul.ts";
+import { matmul as referenceMatmul } from "../cpu/matmul.ts";
 import {
   allocUninitialized,
   contiguousValues,
@@ -19,7 +19,9 @@ import {
   outputOf,
   viewAddress,
 } from "../cpu/storage.ts";
+import { allContiguousFloat32, withContiguous } from "./contiguous.ts";
 import { gemmBatch } from "./gemm.ts";
+import { runTasks } from "./pool.ts";
 
 /** One operand as gemm reads it. */
 interface Operand {
@@ -91,8 +93,19 @@ export function matmul(
   } finally {
     for (const o of [x, y]) if (o.copy) cpuBackend.free(o.copy.storage);
   }
-  if (epilogue) applyEpilogue(values, n, epilogue);
+  if (epilogue) biasRows(values.byteOffset, batch * m, n, epilogue);
   return out;
+}
+
+/** The epilogue in one SIMD pass over the `rows` rows of `n` floats at `y`. */
+function biasRows(y: number, rows: number, n: number, epilogue: Epilogue): void {
+  const { bias, activation } = epilogue;
+  if (bias && !allContiguousFloat32(bias)) {
+    withContiguous([bias], ([b]) => biasRows(y, rows, n, { bias: b, activation }));
+    return;
+  }
+  const task = [y, bias ? viewAddress(bias) : 0, bias ? 1 : 0, +(activation === "relu"), n];
+  runTasks("gemm", "bias_rows_f32", [[...task, 0, rows]]);
 }
 
 /** The kernels of this module. */

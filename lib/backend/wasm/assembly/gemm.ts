@@ -312,3 +312,37 @@ export function gemm(
     );
   }
 }
+
+/**
+ * The matmul epilogue, in place on rows `[r0, r1)` of `y` (`n` floats each): adds `bias[j]` to
+ * column j when `hasBias` is 1, then ReLU when `relu` is 1, as `v < 0 ? 0 : v` so that NaN passes
+ * through like in the relu kernel.
+ */
+export function bias_rows_f32(
+  y: usize,
+  bias: usize,
+  hasBias: i32,
+  relu: i32,
+  n: i32,
+  r0: i32,
+  r1: i32,
+): void {
+  const zero4 = f32x4.splat(0);
+  for (let r = r0; r < r1; r++) {
+    const row = y + (<usize> r * <usize> n << 2);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const at = row + (<usize> j << 2);
+      let v = v128.load(at);
+      if (hasBias) v = f32x4.add(v, v128.load(bias + (<usize> j << 2)));
+      if (relu) v = v128.andnot(v, f32x4.lt(v, zero4));
+      v128.store(at, v);
+    }
+    for (; j < n; j++) {
+      const at = row + (<usize> j << 2);
+      let v = load<f32>(at);
+      if (hasBias) v += load<f32>(bias + (<usize> j << 2));
+      store<f32>(at, relu && v < 0 ? 0 : v);
+    }
+  }
+}
