@@ -396,6 +396,11 @@ Deno.test("webgpu errors: synchronous reads and float64 say what to do", async (
     const t = tensor([1, 2, 3]);
     assertThrowsWith(() => t.dataSync(), "await t.data()");
     assertThrowsWith(() => t.toArray(), "asynchronous");
+    assert.equal(
+      t.toString(),
+      "Tensor [3] float32 on webgpu (read the values with await t.data())",
+      "printing a GPU tensor shows its header and how to read it, without a read",
+    );
     assertThrowsWith(() => tensor([1, 2], { dtype: "float64" }), "float64", "cpu backend");
     assert.deepEqual(Array.from(await t.data()), [1, 2, 3]);
     assert.deepEqual(Array.from(await tensor([]).add(1).data()), [], "an empty tensor uploads");
