@@ -21,6 +21,20 @@ const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
     assert.equal(m.xor_network_accuracy, 1, "the feed-forward network solves XOR");
     assert.ok((m.linear_collapse_max_difference as number) < 1e-5, "linear layers collapse");
   },
+  3: (m) => {
+    assert.ok((m.logistic_test_accuracy as number) >= 0.92, "logistic regression reaches 92%");
+    assert.ok((m.mlp_test_accuracy as number) >= 0.98, "the 784-256-256-10 MLP reaches 98%");
+    assert.ok(
+      Math.abs((m.comparison_tfjs_accuracy as number) - (m.comparison_ours_accuracy as number)) <=
+        0.005,
+      "the same MLP in TensorFlow.js lands within 0.5 points of ours",
+    );
+    assert.equal(
+      m.reloaded_test_accuracy,
+      m.mlp_test_accuracy,
+      "the reloaded model scores the same",
+    );
+  },
 };
 
 /** Every output of a notebook's code cells as plain text (streams, text/plain and errors). */

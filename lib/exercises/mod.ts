@@ -14,4 +14,5 @@
  */
 
 export * as chapter01 from "./chapter01.ts";
+export * as chapter03 from "./chapter03.ts";
 export { formatVerdict, type Verdict } from "./verdict.ts";
