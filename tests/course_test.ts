@@ -21,6 +21,33 @@ const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
     assert.equal(m.xor_network_accuracy, 1, "the feed-forward network solves XOR");
     assert.ok((m.linear_collapse_max_difference as number) < 1e-5, "linear layers collapse");
   },
+  2: (m) => {
+    assert.ok(
+      (m.cafeteria_max_price_error as number) < 0.05,
+      "the linear neuron recovers the prices",
+    );
+    assert.ok((m.large_rate_error_growth as number) > 1, "a learning rate above 2/λ diverges");
+    assert.ok(
+      (m.sigmoid_gradient_vs_finite_differences as number) < 1e-6,
+      "the sigmoid neuron's gradient matches finite differences",
+    );
+    assert.ok((m.backprop_max_relative_error as number) < 1e-5, "backprop by hand equals autodiff");
+    const batch = m.batch_gd_loss_10k as number;
+    assert.ok(
+      batch > (m.minibatch_gd_loss_10k as number) && batch > (m.stochastic_gd_loss_10k as number),
+      "per example seen, batch gradient descent learns slowest",
+    );
+    assert.ok(
+      (m.overfit_final_validation_loss as number) > (m.overfit_best_validation_loss as number),
+      "the large network overfits the small subset",
+    );
+    for (const key of ["gap_l2", "gap_max_norm", "gap_dropout"]) {
+      assert.ok(
+        (m[key] as number) < (m.gap_plain as number),
+        `${key}: the regularizer narrows the gap`,
+      );
+    }
+  },
   3: (m) => {
     assert.ok((m.logistic_test_accuracy as number) >= 0.92, "logistic regression reaches 92%");
     assert.ok((m.mlp_test_accuracy as number) >= 0.98, "the 784-256-256-10 MLP reaches 98%");

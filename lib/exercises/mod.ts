@@ -14,5 +14,6 @@
  */
 
 export * as chapter01 from "./chapter01.ts";
+export * as chapter02 from "./chapter02.ts";
 export * as chapter03 from "./chapter03.ts";
 export { formatVerdict, type Verdict } from "./verdict.ts";

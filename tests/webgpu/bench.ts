@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { isFallbackAdapter } from "../../lib/backend/webgpu/device.ts";
 import { defaultPeers } from "../../scripts/bench/peers.ts";
-import { formatTable } from "../../scripts/bench/report.ts";
+import { type BenchReport, formatTable } from "../../scripts/bench/report.ts";
 import { runBench } from "../../scripts/bench/run.ts";
 import { tf } from "../helpers/tfjs.ts";
 
@@ -16,7 +16,7 @@ Deno.test("bench: webgpu rows, ours and tfjs's, are checked against their cpu ro
   const software = adapter !== null && isFallbackAdapter(adapter);
   const wanted = ["ours cpu", "ours webgpu", "tfjs cpu", "tfjs webgpu"];
   const peers = defaultPeers().filter((p) => wanted.includes(p.name));
-  let report;
+  let report: BenchReport;
   try {
     report = await runBench({ peers, quick: true, only: ["matmul 128x784x256", "mlp step"] });
   } finally {
