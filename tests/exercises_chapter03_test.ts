@@ -4,29 +4,9 @@
  */
 
 import assert from "node:assert/strict";
-import { chapter03, type Verdict } from "../lib/exercises/mod.ts";
+import { chapter03 } from "../lib/exercises/mod.ts";
+import { assertNotYet, printed } from "./helpers/exercises.ts";
 import { crossEntropy, Linear, logSoftmax, Module, oneHot, type Tensor } from "../lib/mod.ts";
-
-/** Asserts that `verdict` is not yet, with a message containing every one of `parts`. */
-function assertNotYet(verdict: Verdict, ...parts: string[]): void {
-  assert.equal(verdict.ok, false, `expected a wrong answer, got: ${verdict.message}`);
-  for (const part of parts) {
-    assert.ok(verdict.message.includes(part), `"${verdict.message}" should mention "${part}"`);
-  }
-}
-
-/** What `fn` prints through console.log, one string per call. */
-function printed(fn: () => void): string[] {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(" "));
-  try {
-    fn();
-  } finally {
-    console.log = log;
-  }
-  return lines;
-}
 
 /** log p(yᵢ | xᵢ) for each row, from the stable logSoftmax. */
 const trueLogP = (logits: Tensor, labels: Tensor) =>

@@ -4,28 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { chapter01, formatVerdict, type Verdict } from "../lib/exercises/mod.ts";
-
-/** Asserts that `verdict` is not yet, with a message containing every one of `parts`. */
-function assertNotYet(verdict: Verdict, ...parts: string[]): void {
-  assert.equal(verdict.ok, false, `expected a wrong answer, got: ${verdict.message}`);
-  for (const part of parts) {
-    assert.ok(verdict.message.includes(part), `"${verdict.message}" should mention "${part}"`);
-  }
-}
-
-/** What `fn` prints through console.log, one string per call. */
-function printed(fn: () => void): string[] {
-  const lines: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(" "));
-  try {
-    fn();
-  } finally {
-    console.log = log;
-  }
-  return lines;
-}
+import { chapter01, formatVerdict } from "../lib/exercises/mod.ts";
+import { assertNotYet, printed } from "./helpers/exercises.ts";
 
 Deno.test("chapter 1: the solutions pass", () => {
   const { grade, solutions } = chapter01;
