@@ -6,8 +6,9 @@
  */
 
 import type { Conv2dAttrs, Epilogue, KernelOutput, TensorInfo } from "../contract.ts";
-import { allocArray, type TypedArray } from "../../tensor/dtype.ts";
+import { allocArray } from "../../tensor/dtype.ts";
 import { windowOutputSize } from "../../tensor/shape.ts";
+import { applyEpilogue } from "./epilogue.ts";
 import { contiguousValues, type CpuStorage, outputOf } from "./storage.ts";
 
 /** Visits every (output position, tap) pair whose input position lies inside the image. */
@@ -70,27 +71,6 @@ export function conv2d(
   const out = fromAccumulator(acc, [batch, outC, outH, outW], x);
   if (epilogue) applyEpilogue((out.storage as CpuStorage).values, outC, outH * outW, epilogue);
   return out;
-}
-
-/**
- * Applies a conv2d epilogue in place to `values`, [N, O, P] with P positions per plane. Each sum is
- * stored before the activation reads it back, so it is rounded to the dtype exactly where a
- * separate `add` kernel would round it.
- */
-function applyEpilogue(
-  values: TypedArray,
-  channels: number,
-  plane: number,
-  { bias, activation }: Epilogue,
-): void {
-  if (bias) {
-    const bv = contiguousValues(bias);
-    for (let i = 0; i < values.length; i++) values[i] += bv[Math.floor(i / plane) % channels];
-  }
-  if (activation === "relu") {
-    // As the relu kernel: `v < 0 ? 0 : v` keeps NaN (and -0).
-    for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0;
-  }
 }
 
 /** dx[n, g·Cg + c, ih, iw] += dy[n, o, oh, ow] · w[o, c, kh, kw]: conv2d's adjoint in x. */

@@ -7,6 +7,7 @@
 import type { Epilogue, KernelOutput, TensorInfo } from "../contract.ts";
 import type { TypedArray } from "../../tensor/dtype.ts";
 import { allocArray } from "../../tensor/dtype.ts";
+import { applyEpilogue } from "./epilogue.ts";
 import { allocOutput, valuesOf } from "./storage.ts";
 
 /** Rows of the output computed together, so each loaded element of `b` serves four rows. */
@@ -75,25 +76,6 @@ export function matmul(
       }
     }
   }
-  if (epilogue) applyEpilogue(values, n, epilogue);
+  if (epilogue) applyEpilogue(values, n, 1, epilogue);
   return out;
-}
-
-/**
- * Applies a matmul epilogue in place to `values`, contiguous rows of `n` products: adds the bias
- * to each row, then the activation. Each sum is stored before the activation reads it back, so it
- * is rounded to the dtype exactly where a separate `add` kernel would round it.
- */
-function applyEpilogue(values: TypedArray, n: number, epilogue: Epilogue): void {
-  const { bias, activation } = epilogue;
-  if (bias) {
-    const bv = valuesOf(bias), at = bias.offset, step = bias.strides[0];
-    for (let o = 0; o < values.length; o += n) {
-      for (let j = 0; j < n; j++) values[o + j] += bv[at + j * step];
-    }
-  }
-  if (activation === "relu") {
-    // As the relu kernel: `v < 0 ? 0 : v` keeps NaN (and -0).
-    for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0;
-  }
 }

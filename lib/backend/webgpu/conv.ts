@@ -22,7 +22,7 @@
 import type { Conv2dAttrs, Epilogue, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
 import { windowOutputSize } from "../../tensor/shape.ts";
 import { GEMM_WORDS, gemmShader, type GemmShape, runGemm } from "./matmul.ts";
-import { WGSL_IS_NAN_F32 } from "./prelude.ts";
+import { WGSL_RELU_F32 } from "./prelude.ts";
 import { gpuRuntime } from "./runtime.ts";
 import { bufferOf } from "./storage.ts";
 
@@ -100,7 +100,7 @@ fn inImage(s: vec2i) -> bool {
  */
 const FORWARD = gemmShader(`${COMMON}
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
-${WGSL_IS_NAN_F32}
+${WGSL_RELU_F32}
 fn loadA(g: u32, o: u32, k: u32) -> f32 {
   let t = tap(k);
   return in1[at1(g * ${p("groupOut")} + o, t.x, t.y, t.z)];
@@ -117,7 +117,7 @@ fn store(g: u32, o: u32, j: u32, v: f32) {
   let channel = g * ${p("groupOut")} + o;
   var z = v;
   if (${p("hasBias")} != 0u) { z += bias[${p("biasOff")} + channel * ${p("biasStride")}]; }
-  if (${p("relu")} != 0u) { z = select(select(z, 0.0, z < 0.0), z, isNan(z)); }
+  if (${p("relu")} != 0u) { z = reluOf(z); }
   res[((j / plane) * ${p("outC")} + channel) * plane + j % plane] = z;
 }`);
 

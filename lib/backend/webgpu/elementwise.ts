@@ -47,7 +47,7 @@ const UNARY_F32: Record<UnaryKernelName, string> = {
   sqrt: "sqrt(v)",
   abs: "abs(v)",
   sign: "select(sign(v), v, isNan(v))",
-  relu: "select(select(v, 0.0, v < 0.0), v, isNan(v))",
+  relu: "reluOf(v)",
   sigmoid: "select(sigmoidOf(v), v, isNan(v))",
   tanh: "tanhOf(v)",
   softplus: "softplusOf(v)",

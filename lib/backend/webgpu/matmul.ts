@@ -19,7 +19,7 @@
  */
 
 import type { Epilogue, KernelOutput, Kernels, TensorInfo } from "../contract.ts";
-import { WGSL_IS_NAN_F32 } from "./prelude.ts";
+import { WGSL_RELU_F32 } from "./prelude.ts";
 import { gpuRuntime } from "./runtime.ts";
 import { bufferOf } from "./storage.ts";
 
@@ -222,13 +222,12 @@ function matmulShader(loads: GemmLoads): string {
 ${operandCode("b", 2, loads.b, "t: u32, p: u32, j: u32", MATMUL_B_AT)}
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
-${WGSL_IS_NAN_F32}
+${WGSL_RELU_F32}
 fn store(t: u32, i: u32, j: u32, product: f32) {
   var v = product;
   let flags = word(18u);
   if ((flags & 1u) != 0u) { v += bias[word(16u) + j * word(17u)]; }
-  // As the relu kernel: NaN passes, and a comparison rather than max() keeps -0.
-  if ((flags & 2u) != 0u) { v = select(select(v, 0.0, v < 0.0), v, isNan(v)); }
+  if ((flags & 2u) != 0u) { v = reluOf(v); }
   y[(t * word(0u) + i) * word(1u) + j] = v;
 }
 `,

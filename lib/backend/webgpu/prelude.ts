@@ -22,11 +22,18 @@ export const WGSL_IS_NAN_F32 =
   "fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }";
 
 /**
+ * WGSL ReLU for f32 as the reference computes it, `v < 0 ? 0 : v`: NaN passes, and a comparison
+ * rather than max() keeps -0. The elementwise kernel and the matmul and conv2d epilogues share it.
+ */
+export const WGSL_RELU_F32 = `${WGSL_IS_NAN_F32}
+fn reluOf(v: f32) -> f32 { return select(select(v, 0.0, v < 0.0), v, isNan(v)); }`;
+
+/**
  * f32 helpers of the elementwise kernels, with the reference's edge cases (NaN in, NaN out; JS's
  * pow).
  */
 export const WGSL_MATH_F32 = `
-${WGSL_IS_NAN_F32}
+${WGSL_RELU_F32}
 fn sigmoidOf(v: f32) -> f32 {
   if (v >= 0.0) { return 1.0 / (1.0 + exp(-v)); }
   let e = exp(v);
