@@ -9,7 +9,14 @@ import { arange } from "../tensor/creation.ts";
 import { formatShape, shapesEqual } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { add, div, mul, sub } from "./arithmetic.ts";
-import { asIndices, asTensor, requireFloat, requireInt, type TensorLike } from "./convert.ts";
+import {
+  asIndices,
+  asTensor,
+  checkHostIndices,
+  requireFloat,
+  requireInt,
+  type TensorLike,
+} from "./convert.ts";
 import { gather, oneHot } from "./gather.ts";
 import { mean, sum } from "./reduce.ts";
 import { logSoftmax } from "./softmax.ts";
@@ -82,7 +89,7 @@ function pickNegated(
     );
   }
   const classes = lp.shape[1];
-  checkLabels(op, labels, classes);
+  checkLabels(op, labels, y, classes);
   const mask = oneHot(y, classes);
   // An out-of-range label has an all-zero mask row, which would silently add 0 to the loss (a
   // 1-based label set would quietly drop a class). 0 / (row sum) is 0 for a valid label and NaN
@@ -93,14 +100,15 @@ function pickNegated(
 }
 
 /**
- * Throws unless every label is a class index in [0, classes), through gather, which checks
- * labels given as numbers on the host and label tensors where the backend can read them as it
- * runs (the CPU backends).
+ * Throws unless every label is a class index in [0, classes): labels given as numbers are checked
+ * on the host, on every backend; a label tensor `y` by the gather kernel, where the backend can
+ * read indices as it runs (the CPU backends).
  */
-function checkLabels(op: string, labels: TensorLike, classes: number): void {
+function checkLabels(op: string, labels: TensorLike, y: Tensor, classes: number): void {
   const ids = arange(classes);
   try {
-    gather(ids, labels).dispose();
+    if (labels instanceof Tensor) gather(ids, y).dispose();
+    else checkHostIndices("gather", labels, 0, classes);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`${op}: labels must be class indices in [0, ${classes}); ${message}`, {

@@ -43,17 +43,13 @@ function isTensorLike(x: unknown): x is { shape: readonly number[] } {
   return typeof x === "object" && x !== null && !ArrayBuffer.isView(x) && "shape" in x;
 }
 
-function flatArray(x: ArrayLike<number> | NestedArray | number): Flat {
+function flat(x: Comparable): Flat {
+  if (isTensorLike(x) && "dataSync" in x) return { shape: [...x.shape], values: x.dataSync() };
   if (typeof x === "number") return { shape: [], values: [x] };
   if (ArrayBuffer.isView(x)) return { shape: null, values: x as ArrayLike<number> };
   const shape: number[] = [];
   for (let level: unknown = x; Array.isArray(level); level = level[0]) shape.push(level.length);
   return { shape, values: (x as unknown[]).flat(Infinity) as number[] };
-}
-
-function flat(x: Comparable): Flat {
-  if (isTensorLike(x) && "dataSync" in x) return { shape: [...x.shape], values: x.dataSync() };
-  return flatArray(x as ArrayLike<number> | NestedArray);
 }
 
 async function flatAsync(x: AsyncComparable): Promise<Flat> {

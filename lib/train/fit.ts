@@ -152,7 +152,7 @@ export async function fit(
     : null;
   const reporter = createProgress(options.progress);
   const wasTraining = model.training;
-  const checkpointed = checkpointModel(model, options.checkpoint);
+  const checkpoint = checkpointOf(model, options.checkpoint);
   const run = new Run(model, data, options, metrics, history, params, readEvery, reporter);
   let note: string | undefined;
   let saved: SavedCheckpoint | null = null;
@@ -165,9 +165,9 @@ export async function fit(
       const record = await run.epoch(epoch, epochs);
       history.addEpoch(record);
       stop = stopper?.update(record) ?? false;
-      if (checkpointed && options.checkpoint !== undefined) {
-        await saveModule(checkpointed, options.checkpoint);
-        saved = { path: options.checkpoint, epoch };
+      if (checkpoint) {
+        await saveModule(checkpoint.module, checkpoint.path);
+        saved = { path: checkpoint.path, epoch };
       }
       await reporter?.epochEnd(record);
       await options.onEpochEnd?.(record, history);
@@ -191,8 +191,11 @@ export async function fit(
   }
 }
 
-/** The model as a `Module` when a checkpoint file is asked for (saveModule needs one). */
-function checkpointModel(model: TrainableModel, path: string | undefined): Module | null {
+/** The model as a `Module` and the file to save it to, when a checkpoint is asked for. */
+function checkpointOf(
+  model: TrainableModel,
+  path: string | undefined,
+): { module: Module; path: string } | null {
   if (path === undefined) return null;
   if (!(model instanceof Module)) {
     throw new Error(
@@ -200,7 +203,7 @@ function checkpointModel(model: TrainableModel, path: string | undefined): Modul
         "Sequential); this model is not one, so save it yourself in onEpochEnd instead",
     );
   }
-  return model;
+  return { module: model, path };
 }
 
 /** The closing line of a run that stopped early. */
