@@ -18,6 +18,7 @@
 export * from "./tensor/mod.ts";
 export * from "./ops/mod.ts";
 export * from "./autograd/mod.ts";
+export * from "./linalg/mod.ts";
 export * from "./backend/mod.ts";
 export * from "./testing/mod.ts";
 export * from "./optim/mod.ts";
@@ -25,3 +26,6 @@ export * from "./data/mod.ts";
 export * from "./nn/mod.ts";
 export * from "./train/mod.ts";
 export * from "./viz/mod.ts";
+export * from "./text/mod.ts";
+export * from "./sequence/mod.ts";
+export * from "./analysis/mod.ts";

@@ -62,6 +62,112 @@ const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
       "the reloaded model scores the same",
     );
   },
+  4: (m) => {
+    assert.ok(
+      (m.permutation_max_difference as number) < 1e-4,
+      "permuting hidden units keeps the function",
+    );
+    assert.ok(
+      (m.rescaling_max_difference as number) < 1e-4,
+      "rescaling ReLU units keeps the function",
+    );
+    assert.equal(
+      m.interpolation_local_minima,
+      1,
+      "one minimum on the line from initial to trained weights",
+    );
+    assert.ok(
+      (m.interpolation_loss_alpha1 as number) < (m.interpolation_loss_alpha0 as number) / 5,
+      "the trained end of the line is far lower",
+    );
+    assert.ok(
+      (m.saddle_hessian_eigenvalue_min as number) < 0 &&
+        (m.saddle_hessian_eigenvalue_max as number) > 0,
+      "the saddle's Hessian has eigenvalues of both signs",
+    );
+    assert.ok(
+      3 * (m.valley_steps_momentum as number) < (m.valley_steps_gd as number),
+      "momentum beats gradient descent on the ill-conditioned valley",
+    );
+    for (const k of ["quadratic_iterations_cg", "quadratic_iterations_lbfgs"]) {
+      assert.ok(
+        10 * (m[k] as number) < (m.quadratic_iterations_gd as number),
+        `${k}: far fewer iterations than gradient descent`,
+      );
+    }
+    for (const name of ["adam", "momentum"]) {
+      assert.ok(
+        (m[`race_final_accuracy_${name}`] as number) > (m.race_final_accuracy_sgd as number),
+        `${name} beats plain SGD's validation accuracy`,
+      );
+      assert.ok(
+        (m[`race_final_loss_${name}`] as number) < (m.race_final_loss_sgd as number),
+        `${name} beats plain SGD's validation loss`,
+      );
+    }
+  },
+  6: (m) => {
+    assert.ok(
+      (m.autoencoder_test_mse as number) < (m.pca_test_mse as number),
+      "the 784-1000-500-250-2 autoencoder rebuilds the test digits better than PCA at code size 2",
+    );
+    assert.ok(
+      (m.autoencoder_knn_accuracy as number) > (m.pca_knn_accuracy as number),
+      "the autoencoder's 2-D codes keep the classes further apart than PCA's",
+    );
+    assert.ok(
+      (m.denoising_mse_at_half_mask as number) < (m.plain_mse_at_half_mask as number),
+      "on half-masked digits the denoising autoencoder beats the plain one",
+    );
+    assert.ok(
+      (m.sparse_mean_activation as number) < (m.dense_mean_activation as number) / 3,
+      "the KL penalty makes the code sparse",
+    );
+    assert.ok(
+      (m.word2vec_median_rank_trained as number) <= 20,
+      "trained word vectors pass the rank test",
+    );
+    assert.ok(
+      (m.word2vec_median_rank_random as number) >= 1000,
+      "random vectors fail the rank test",
+    );
+  },
+  7: (m) => {
+    assert.ok((m.pos_lstm_accuracy as number) >= 0.9, "the bidirectional LSTM tags at least 90%");
+    assert.ok(
+      (m.pos_lstm_accuracy as number) > (m.pos_window_accuracy as number),
+      "the LSTM tagger beats the window tagger",
+    );
+    assert.ok(
+      (m.gradient_ratio_50_rnn as number) < 1e-6,
+      "the RNN's gradient vanishes in 50 steps",
+    );
+    assert.ok(
+      (m.gradient_ratio_50_lstm_forget_bias_3 as number) >
+        1e4 * (m.gradient_ratio_50_rnn as number),
+      "an LSTM with open forget gates keeps its gradient",
+    );
+    assert.ok(
+      (m.lm_validation_bpc as number) < 0.6 * (m.lm_unigram_bpc as number),
+      "the character LSTM is far below the unigram entropy",
+    );
+    assert.ok(
+      (m.lm_validation_bpc as number) < (m.lm_trigram_bpc as number),
+      "and beats the trigram model",
+    );
+    assert.ok(
+      (m.sentiment_test_accuracy as number) >= 0.75,
+      "the LSTM sentiment classifier reaches 75%",
+    );
+    assert.ok(
+      (m.seq2seq_exact_match_greedy as number) >= 0.95,
+      "seq2seq with attention: 95% exact match, greedy",
+    );
+    assert.ok(
+      (m.seq2seq_exact_match_beam as number) >= 0.95,
+      "and with beam search",
+    );
+  },
 };
 
 /** Every output of a notebook's code cells as plain text (streams, text/plain and errors). */

@@ -23,6 +23,7 @@ import { sum } from "../ops/reduce.ts";
 import { softplus } from "../ops/unary.ts";
 import { fromArray } from "../tensor/creation.ts";
 import { tidy } from "../tensor/memory.ts";
+import { show } from "./format.ts";
 import { checker, notYet, right, type Verdict } from "./verdict.ts";
 
 /** Exercise 1's answer: the derivative of softplus at z. */
@@ -42,11 +43,6 @@ export interface XorNetwork {
   readonly hidden: readonly StepNeuron[];
   /** The output neuron: it takes the hidden neurons' outputs, one weight per hidden neuron. */
   readonly output: StepNeuron;
-}
-
-/** Shortest readable form of a number for messages. */
-function show(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

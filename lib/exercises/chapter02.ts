@@ -36,6 +36,7 @@ import { tidy } from "../tensor/memory.ts";
 import { Rng } from "../tensor/random.ts";
 import { formatShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { messageOf, show, showList } from "./format.ts";
 import { checker, notYet, right, type Verdict } from "./verdict.ts";
 
 /**
@@ -58,21 +59,6 @@ export interface ReluGradients {
  * `crossEntropy(x.matmul(w1).relu().matmul(w2), y)`.
  */
 export type ReluBackprop = (x: Tensor, y: Tensor, w1: Tensor, w2: Tensor) => ReluGradients;
-
-/** Shortest readable form of a number for messages. */
-function show(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
-}
-
-/** A list of numbers for messages. */
-function showList(values: readonly number[]): string {
-  return `[${values.map(show).join(", ")}]`;
-}
-
-/** The error's message, whatever was thrown. */
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Exercise 1: the tanh neuron.

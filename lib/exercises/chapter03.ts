@@ -32,6 +32,7 @@ import { tidy } from "../tensor/memory.ts";
 import { Rng } from "../tensor/random.ts";
 import { formatShape } from "../tensor/shape.ts";
 import { Tensor } from "../tensor/tensor.ts";
+import { messageOf, show } from "./format.ts";
 import { checker, notYet, right, type Verdict } from "./verdict.ts";
 
 /** Exercise 1's answer: logits [N, C] and int32 labels [N] to the mean cross-entropy, shape []. */
@@ -40,19 +41,9 @@ export type LossFunction = (logits: Tensor, labels: Tensor) => Tensor;
 /** Exercise 2's answer: a function that builds the Siamese module. */
 export type ModuleFactory = () => Module;
 
-/** Shortest readable form of a number for messages. */
-function show(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v);
-}
-
 /** Whether `a` equals `b` to float32 precision. */
 function close(a: number, b: number, rtol = 1e-4): boolean {
   return Math.abs(a - b) <= 1e-5 + rtol * Math.abs(b);
-}
-
-/** The message of an error, whatever was thrown. */
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 // ---------------------------------------------------------------------------------------------

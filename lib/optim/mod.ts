@@ -1,7 +1,7 @@
 /**
  * Optimizers and what goes with them: first-order methods (SGD with momentum, AdaGrad, RMSProp,
- * Adam, AdamW, AdaDelta), L-BFGS with a strong Wolfe line search, weight penalties and max-norm
- * constraints, gradient clipping, and learning-rate schedules.
+ * Adam, AdamW, AdaDelta), L-BFGS and nonlinear conjugate gradients with a strong Wolfe line search,
+ * weight penalties and max-norm constraints, gradient clipping, and learning-rate schedules.
  *
  * @example
  * ```ts
@@ -27,6 +27,7 @@ export { AdaGrad, type AdaGradOptions } from "./adagrad.ts";
 export { Adam, type AdamOptions } from "./adam.ts";
 export { AdamW } from "./adamw.ts";
 export { clipGradNorm, clipGradValue } from "./clip.ts";
+export { ConjugateGradient, type ConjugateGradientOptions } from "./conjugate_gradient.ts";
 export {
   FirstOrderOptimizer,
   type FirstOrderOptions,
@@ -34,6 +35,11 @@ export {
   type ParamState,
 } from "./first_order.ts";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.ts";
+export {
+  LineSearchOptimizer,
+  type LineSearchOptimizerOptions,
+  type SearchDirection,
+} from "./line_search_optimizer.ts";
 export {
   type LineFunction,
   type LineSearchOptions,

@@ -52,3 +52,5 @@ export {
   type RecordOptions,
 } from "./record.ts";
 export { type Points, scatter, type ScatterOptions } from "./scatter.ts";
+export { sideBySide, type SideBySideOptions } from "./side_by_side.ts";
+export { type TextPoints, textScatter, type TextScatterOptions } from "./text_scatter.ts";
