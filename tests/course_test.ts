@@ -106,6 +106,22 @@ const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
       );
     }
   },
+  5: (m) => {
+    assert.equal(m.output_size_table_matches, true, "the output-size formula matches conv2d");
+    assert.ok(
+      (m.shift_similarity_pool2 as number) > (m.shift_similarity_no_pooling as number),
+      "max pooling makes the features tolerate a one-pixel shift",
+    );
+    assert.ok((m.mnist_test_accuracy as number) >= 0.99, "the book's MNIST CNN reaches 99%");
+    assert.ok(
+      (m.steps_to_target_bn as number) < (m.steps_to_target_plain as number),
+      "batch norm reaches the target accuracy in fewer steps",
+    );
+    assert.ok(
+      (m.cifar_bn_test_accuracy as number) >= 0.65,
+      "the batch-norm CNN reaches 65% on CIFAR-10",
+    );
+  },
   6: (m) => {
     assert.ok(
       (m.autoencoder_test_mse as number) < (m.pca_test_mse as number),
@@ -200,6 +216,8 @@ Deno.test({
 
       for (const result of written) {
         const { number, file } = result.chapter;
+        // Each chapter's time, so a CI log shows which chapters use up the budget.
+        console.log(`chapter ${number}: ${result.status} in ${result.seconds?.toFixed(0)} s`);
         assert.equal(
           result.status,
           "ok",

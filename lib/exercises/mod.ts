@@ -17,6 +17,7 @@ export * as chapter01 from "./chapter01.ts";
 export * as chapter02 from "./chapter02.ts";
 export * as chapter03 from "./chapter03.ts";
 export * as chapter04 from "./chapter04.ts";
+export * as chapter05 from "./chapter05.ts";
 export * as chapter06 from "./chapter06.ts";
 export * as chapter07 from "./chapter07.ts";
 export { formatVerdict, type Verdict } from "./verdict.ts";
