@@ -28,3 +28,21 @@ export function printed(fn: () => void): string[] {
   }
   return lines;
 }
+
+/** A chapter's exercises module, as far as checking its solutions goes. */
+export interface GradedChapter {
+  readonly grade: Readonly<Record<string, (answer: never) => Verdict>>;
+  readonly solutions: Readonly<Record<string, unknown>>;
+}
+
+/** Asserts that every exercise of a chapter has a solution, and that it passes its grader. */
+export function assertSolutionsPass(chapter: GradedChapter): void {
+  const names = Object.keys(chapter.grade);
+  assert.ok(names.length > 0, "the chapter has no graded exercises");
+  for (const name of names) {
+    assert.ok(name in chapter.solutions, `${name} has no solution`);
+    const grade = chapter.grade[name] as (answer: unknown) => Verdict;
+    const verdict = grade(chapter.solutions[name]);
+    assert.ok(verdict.ok, `${name}: ${verdict.message}`);
+  }
+}
