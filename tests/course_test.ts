@@ -113,8 +113,10 @@ const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
       "max pooling makes the features tolerate a one-pixel shift",
     );
     assert.ok((m.mnist_test_accuracy as number) >= 0.99, "the book's MNIST CNN reaches 99%");
+    // -1: the plain network did not reach the target within the compared steps at all.
+    const plain = m.steps_to_target_plain as number;
     assert.ok(
-      (m.steps_to_target_bn as number) < (m.steps_to_target_plain as number),
+      plain === -1 || (m.steps_to_target_bn as number) < plain,
       "batch norm reaches the target accuracy in fewer steps",
     );
     assert.ok(
