@@ -137,13 +137,26 @@ export function composeChart(layout: ChartLayout): Chart {
     );
   }
   parts.push(layout.body(y, height - y, width));
-  const svg = element("svg", {
+  return new Chart(stableIds(chartSvg(width, height, options.title, parts)), width, height);
+}
+
+/**
+ * The root `<svg>` of a chart: its size, accessible title and house style, on a white background,
+ * around `parts`.
+ */
+export function chartSvg(
+  width: number,
+  height: number,
+  title: string | undefined,
+  parts: string[],
+): string {
+  return element("svg", {
     xmlns: SVG_NS,
     width,
     height,
     viewBox: `0 0 ${width} ${height}`,
     role: "img",
-    "aria-label": options.title,
+    "aria-label": title,
     "font-family": "system-ui, sans-serif",
     "font-size": 10,
     fill: "currentColor",
@@ -151,5 +164,4 @@ export function composeChart(layout: ChartLayout): Chart {
     // rather than cut off in narrow pages.
     style: "max-width:100%;height:auto;background:#fff;color:#1b1e23",
   }, [element("rect", { width, height, fill: "#fff" }), ...parts]);
-  return new Chart(stableIds(svg), width, height);
 }

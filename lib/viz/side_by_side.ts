@@ -5,8 +5,8 @@
  * @module
  */
 
-import { Chart } from "./chart.ts";
-import { element, SVG_NS, textElement } from "./svg.ts";
+import { Chart, chartSvg } from "./chart.ts";
+import { textElement } from "./svg.ts";
 
 /** Options of {@link sideBySide}. */
 export interface SideBySideOptions {
@@ -64,17 +64,6 @@ export function sideBySide(charts: readonly Chart[], options: SideBySideOptions 
   }
   const width = Math.round(x - gap);
   const height = Math.round(top + Math.max(...charts.map((c) => c.height)));
-  const svg = element("svg", {
-    xmlns: SVG_NS,
-    width,
-    height,
-    viewBox: `0 0 ${width} ${height}`,
-    role: "img",
-    "aria-label": options.title,
-    "font-family": "system-ui, sans-serif",
-    "font-size": 10,
-    fill: "currentColor",
-    style: "max-width:100%;height:auto;background:#fff;color:#1b1e23",
-  }, [element("rect", { width, height, fill: "#fff" }), ...parts]);
+  const svg = chartSvg(width, height, options.title, parts);
   return new Chart(svg, width, height);
 }
