@@ -186,6 +186,110 @@ const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
       "and with beam search",
     );
   },
+  8: (m) => {
+    assert.ok(
+      (m.copy_ntm_bit_error_length20 as number) < 0.05,
+      "the NTM copies sequences of length 20 after training on lengths ≤ 10",
+    );
+    assert.ok((m.copy_lstm_bit_error_length20 as number) > 0.3, "the LSTM fails at length 20");
+    assert.ok(
+      (m.copy_ntm_bit_error_length20 as number) < (m.copy_lstm_bit_error_length20 as number) / 4,
+      "the NTM beats the LSTM at length 20 by a wide margin",
+    );
+    assert.ok((m.babi_task1_accuracy as number) >= 0.95, "bAbI task 1: at least 95%");
+  },
+  9: (m) => {
+    assert.ok(
+      (m.gmm_heldout_log_density_k8 as number) > (m.gmm_heldout_log_density_k1 as number),
+      "eight Gaussians model the held-out moons better than one",
+    );
+    assert.ok(
+      (m.far_point_network_confidence as number) > 0.99 &&
+        (m.far_point_log_density as number) < -100,
+      "the mixture flags the far point that the network classifies with certainty",
+    );
+    assert.ok(
+      (m.vae_test_elbo_nats as number) >= -130,
+      "the VAE's test ELBO is at most 130 nats per image (negated)",
+    );
+    assert.ok(
+      (m.vae2d_test_elbo_nats as number) < (m.vae_test_elbo_nats as number),
+      "a 2-D code costs likelihood",
+    );
+    assert.ok((m.classifier_test_accuracy as number) >= 0.97, "the judging CNN reaches 97%");
+    const floor = m.frechet_real_train as number, noise = m.frechet_noise as number;
+    for (const key of ["frechet_vae_samples", "frechet_gan_samples"]) {
+      const d = m[key] as number;
+      assert.ok(floor < d && d < noise / 3, `${key}: between real digits and noise`);
+    }
+    assert.ok(
+      (m.vae_reconstruction_accuracy as number) >= 0.9,
+      "the VAE's reconstructions keep their label",
+    );
+  },
+  10: (m) => {
+    assert.ok(
+      (m.dqn_test_mean_return as number) >= 195,
+      "the greedy DQN policy solves CartPole (≥ 195 over 100 test episodes)",
+    );
+    assert.ok(
+      (m.reinforce_last10_mean_return as number) >= 190,
+      "REINFORCE with a baseline learns to balance the pole",
+    );
+    assert.ok(
+      (m.reinforce_gradient_variance_ratio as number) > 1.5,
+      "the baseline cuts the policy gradient's variance",
+    );
+    assert.ok(
+      (m.value_iteration_max_error as number) < 1e-9,
+      "value iteration solves the grid world exactly",
+    );
+    assert.ok(
+      (m.cartpole_random_mean_return as number) < 30,
+      "a random policy drops the pole quickly",
+    );
+  },
+  12: (m) => {
+    const n = (k: string) => m[k] as number;
+    assert.ok(
+      n("signal_he_activation_growth") > 0.1 && n("signal_he_activation_growth") < 10 &&
+        n("signal_he_gradient_growth") > 0.1 && n("signal_he_gradient_growth") < 10,
+      "He initialisation keeps signals through 50 ReLU layers",
+    );
+    assert.ok(
+      n("signal_xavier_activation_growth") < 1e-3,
+      "Xavier's activations fade over 50 ReLU layers",
+    );
+    assert.ok(
+      n("signal_naive_small_gradient_growth") < 1e-10,
+      "small naive weights: gradients vanish",
+    );
+    assert.ok(
+      n("signal_naive_large_gradient_growth") > 1e6,
+      "large naive weights: gradients explode",
+    );
+    assert.ok(
+      n("gradient_ratio_sigmoid") < 1e-6,
+      "the gradient vanishes through 20 sigmoid layers",
+    );
+    assert.ok(
+      n("gradient_ratio_sigmoid_bn") > 0.1,
+      "batch norm keeps the sigmoid network's gradient",
+    );
+    assert.ok(n("vanish_loss_sigmoid") > 2.2, "the 20-layer sigmoid network does not learn");
+    assert.ok(n("vanish_loss_sigmoid_bn") < 1, "with batch norm it learns");
+    assert.ok(
+      n("plain_loss_20") > 1.1 * n("plain_loss_8") && n("plain_loss_32") > 1.1 * n("plain_loss_20"),
+      "degradation: deeper plain networks train worse",
+    );
+    assert.ok(
+      n("residual_loss_20") <= 1.1 * n("residual_loss_8") &&
+        n("residual_loss_32") <= 1.1 * n("residual_loss_20"),
+      "deeper ResNets train at least as well as shallower ones",
+    );
+    assert.ok(n("residual_loss_32") < 0.75 * n("plain_loss_32"), "ResNet-32 beats plain-32");
+    assert.ok(n("highway_loss_32") < n("plain_loss_32"), "the highway network beats plain-32");
+  },
 };
 
 /** Every output of a notebook's code cells as plain text (streams, text/plain and errors). */

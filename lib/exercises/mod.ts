@@ -20,4 +20,8 @@ export * as chapter04 from "./chapter04.ts";
 export * as chapter05 from "./chapter05.ts";
 export * as chapter06 from "./chapter06.ts";
 export * as chapter07 from "./chapter07.ts";
+export * as chapter08 from "./chapter08.ts";
+export * as chapter09 from "./chapter09.ts";
+export * as chapter10 from "./chapter10.ts";
+export * as chapter12 from "./chapter12.ts";
 export { formatVerdict, type Verdict } from "./verdict.ts";

@@ -44,6 +44,7 @@ export {
   type RNNNonlinearity,
   unroll,
 } from "./functional.ts";
+export { Highway, type HighwayOptions } from "./highway.ts";
 export * as init from "./init.ts";
 export type { Fans, Initializer } from "./init.ts";
 export { loadModule, saveModule } from "./io.ts";
@@ -67,5 +68,6 @@ export {
   RNNCell,
   type RNNOptions,
 } from "./recurrent_cell.ts";
+export { Residual } from "./residual.ts";
 export { Sequential } from "./sequential.ts";
 export type { EntryKind, StateEntry } from "./state_check.ts";
