@@ -56,6 +56,9 @@ export function gridWorldChart(
     bodyHeight: cell * world.rows + 16,
     body: (y) => {
       const parts: string[] = [];
+      /** One state's square, outlined in white so neighbouring states stay apart. */
+      const square = (x: number, y: number, fill: string) =>
+        element("rect", { x, y, width: cell, height: cell, fill, stroke: "#fff" });
       for (let s = 0; s < world.size; s++) {
         const cx = left + (s % world.cols) * cell, cy = y + 8 + Math.floor(s / world.cols) * cell;
         const centre = { x: cx + cell / 2, "text-anchor": "middle" };
@@ -66,14 +69,7 @@ export function gridWorldChart(
         if (world.isTerminal(s)) {
           const reward = world.terminals[world.cells[s]];
           parts.push(
-            element("rect", {
-              x: cx,
-              y: cy,
-              width: cell,
-              height: cell,
-              fill: reward > 0 ? "#c6ecc6" : "#f6c6c6",
-              stroke: "#fff",
-            }),
+            square(cx, cy, reward > 0 ? "#c6ecc6" : "#f6c6c6"),
             textElement(`${reward > 0 ? "+" : ""}${reward}`, {
               ...centre,
               y: cy + cell / 2 + 5,
@@ -86,14 +82,7 @@ export function gridWorldChart(
         const rgb = map(hi > lo ? (values[s] - lo) / (hi - lo) : 0.5);
         const ink = isLight(rgb) ? "#1b1e23" : "#fff";
         parts.push(
-          element("rect", {
-            x: cx,
-            y: cy,
-            width: cell,
-            height: cell,
-            fill: cssColor(rgb),
-            stroke: "#fff",
-          }),
+          square(cx, cy, cssColor(rgb)),
           textElement(values[s].toFixed(2), { ...centre, y: cy + cell - 8, fill: ink }),
         );
         const a = options.policy?.[s] ?? -1;
