@@ -29,6 +29,7 @@ export * from "./viz/mod.ts";
 export * from "./text/mod.ts";
 export * from "./sequence/mod.ts";
 export * from "./analysis/mod.ts";
+export * from "./unsupervised/mod.ts";
 export * from "./generative/mod.ts";
 export * from "./diagnostics/mod.ts";
 export * from "./rl/mod.ts";

@@ -249,6 +249,30 @@ const CLAIMS: Record<number, (m: Record<string, unknown>) => void> = {
       "a random policy drops the pole quickly",
     );
   },
+  11: (m) => {
+    assert.equal(m.labelled_examples, 100, "the classifiers get only 100 labelled digits");
+    assert.ok(
+      (m.baseline_accuracy as number) >=
+        Math.max(m.pixel_logistic_accuracy as number, m.scratch_network_accuracy as number),
+      "the baseline is the better of the two classifiers trained on the 100 labels alone",
+    );
+    assert.ok(
+      (m.pretraining_gain_points as number) >= 10,
+      "a linear probe on a pretrained encoder beats the 100-label baseline by at least 10 points",
+    );
+    assert.ok(
+      (m.simclr_probe_accuracy as number) - (m.baseline_accuracy as number) >= 0.1,
+      "the SimCLR encoder's linear probe beats the baseline by at least 10 points",
+    );
+    assert.ok(
+      (m.autoencoder_probe_accuracy as number) > (m.pixel_logistic_accuracy as number),
+      "the autoencoder's codes beat the raw pixels under the same linear probe",
+    );
+    assert.ok(
+      (m.purity_simclr as number) > (m.purity_pixels as number) + 0.05,
+      "k-means on the contrastive codes is purer than on raw pixels",
+    );
+  },
   12: (m) => {
     const n = (k: string) => m[k] as number;
     assert.ok(

@@ -65,12 +65,15 @@ export function normalize(stats: ChannelStats): Transform {
   };
 }
 
-/** Height and width of image batches (`[B, H, W]` or `[B, C, H, W]`), and planes per example. */
-function imageGeometry(op: string, shape: readonly number[]) {
+/**
+ * Height and width of image batches (`[B, H, W]` or `[B, C, H, W]`), and planes per example; `op`
+ * names the caller in the error a flattened batch gets.
+ */
+export function imageGeometry(op: string, shape: readonly number[]) {
   if (shape.length !== 3 && shape.length !== 4) {
     throw new Error(
       `${op}: needs image batches [B, C, H, W] or [B, H, W], got ${formatShape(shape)}; ` +
-        "give the column its image shape rather than flattened rows",
+        "give the images their 2-D shape rather than flattened rows",
     );
   }
   const h = shape.at(-2)!, w = shape.at(-1)!;

@@ -23,5 +23,6 @@ export * as chapter07 from "./chapter07.ts";
 export * as chapter08 from "./chapter08.ts";
 export * as chapter09 from "./chapter09.ts";
 export * as chapter10 from "./chapter10.ts";
+export * as chapter11 from "./chapter11.ts";
 export * as chapter12 from "./chapter12.ts";
 export { formatVerdict, type Verdict } from "./verdict.ts";
