@@ -70,31 +70,31 @@ export const CHAPTERS: readonly Chapter[] = Object.freeze([
     8,
     "memory-augmented-networks",
     "Memory-Augmented Networks",
-    "Attention, memory networks and bAbI.",
+    "The copy task, a Neural Turing Machine, and memory networks on bAbI.",
   ),
   chapter(
     9,
     "generative-models",
     "Generative Models",
-    "GANs and variational autoencoders.",
+    "Density estimation, variational autoencoders and GANs.",
   ),
   chapter(
     10,
     "deep-reinforcement-learning",
     "Deep Reinforcement Learning",
-    "Policy gradients and deep Q-learning.",
+    "Value iteration, CartPole, policy gradients and deep Q-learning.",
   ),
   chapter(
     11,
     "unsupervised-learning",
     "Unsupervised Learning",
-    "Clustering, contrastive learning and what representations capture.",
+    "A hundred labels, contrastive pretraining, linear probes and k-means.",
   ),
   chapter(
     12,
     "training-extremely-deep-networks",
     "Training Extremely Deep Networks",
-    "Normalisation, residual connections and initialisation at depth.",
+    "Initialisation, normalisation, and residual and highway connections at depth.",
   ),
 ]);
 

@@ -29,6 +29,7 @@ import {
   DONE,
   drainTasks,
   EXIT,
+  EXITED,
   FAILED,
   FUNCTION,
   MAX_ARGS,
@@ -65,6 +66,8 @@ const control = new Int32Array(heap.buffer, controlAddress, CONTROL_WORDS);
 const args = new Float64Array(heap.buffer, argsAddress, MAX_TASKS * MAX_ARGS);
 let generation = 0;
 let readyWorkers = 0;
+/** How long the program waits at exit for the workers to leave their loops. */
+const EXIT_WAIT_MS = 500;
 
 const starting: Promise<void>[] = [];
 for (let i = 1; i < threadCount(); i++) {
@@ -88,11 +91,19 @@ for (let i = 1; i < threadCount(); i++) {
   worker.postMessage(setup);
 }
 
-// At exit, wake the workers and let them end before the runtime tears the shared memory down.
+// At exit, wake the workers and wait (briefly) until each has left its loop, so that none is still
+// reading the shared memory while the runtime tears it down.
 globalThis.addEventListener("unload", () => {
   Atomics.store(control, EXIT, 1);
   Atomics.add(control, TICKET, 0x1000000); // a new generation: every sleeper's ticket is stale
   Atomics.notify(control, TICKET);
+  const deadline = performance.now() + EXIT_WAIT_MS;
+  for (let left = Atomics.load(control, EXITED); left < readyWorkers;) {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) break; // a worker stuck in a kernel: exit anyway rather than hang
+    Atomics.wait(control, EXITED, left, remaining);
+    left = Atomics.load(control, EXITED);
+  }
 });
 
 /**

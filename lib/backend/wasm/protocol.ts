@@ -11,8 +11,11 @@
  * @module
  */
 
-/** Int32 slots of the control block. EXIT set to 1 tells the workers to end. */
-export const TICKET = 0, DONE = 1, FUNCTION = 2, ARG_COUNT = 3, FAILED = 4, EXIT = 5;
+/**
+ * Int32 slots of the control block. EXIT set to 1 tells the workers to end; EXITED counts the
+ * workers that have left their loop since.
+ */
+export const TICKET = 0, DONE = 1, FUNCTION = 2, ARG_COUNT = 3, FAILED = 4, EXIT = 5, EXITED = 6;
 /** Int32 words the slots above occupy (padded to a cache line). */
 export const CONTROL_WORDS = 16;
 /** The most tasks one job may have (12 bits). */

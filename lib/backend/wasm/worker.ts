@@ -11,6 +11,7 @@ import {
   CONTROL_WORDS,
   drainTasks,
   EXIT,
+  EXITED,
   MAX_ARGS,
   MAX_TASKS,
   TICKET,
@@ -42,6 +43,8 @@ parentPort!.once("message", (setup: WorkerSetup) => {
     if (ticketNext(t) < ticketCount(t)) continue; // a job arrived while we were draining
     Atomics.wait(control, TICKET, t); // sleep until the ticket changes (or the exit call)
   }
-  // Returning leaves the thread nothing to run, so it ends before the program tears down the
-  // memory it shares.
+  // Say so, then return: the thread has nothing left to run and ends without touching the shared
+  // memory again, which the main thread waits for before the program tears that memory down.
+  Atomics.add(control, EXITED, 1);
+  Atomics.notify(control, EXITED);
 });
