@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import {
   assertClose,
   assertThrowsWith,
+  babiBatch,
   babiVocab,
   babiWords,
   bitErrorRate,
@@ -100,6 +101,24 @@ Deno.test("encodeBabi: newest sentence first, padded words, supporting slots", (
   assert.deepEqual(encodeBabi(stories, vocab, 1, 6).supportingSlots, [[], []]);
   assertThrowsWith(() => encodeBabi(stories, vocab, 3, 5), "more than sentenceLength 5");
   assertThrowsWith(() => encodeBabi(stories, vocab, 0, 6), "memorySize");
+});
+
+Deno.test("babiBatch: the chosen questions as int32 tensors, every question by default", () => {
+  const stories = parseBabi(STORY);
+  const data = encodeBabi(stories, babiVocab(stories), 3, 6);
+  const second = babiBatch(data, [1]);
+  assert.deepEqual(second.stories.shape, [1, 3, 6]);
+  assert.equal(second.stories.dtype, "int32");
+  assert.deepEqual(Array.from(second.stories.dataSync()), Array.from(data.stories.subarray(18)));
+  assert.deepEqual(Array.from(second.lengths.dataSync()), [3]);
+  assert.deepEqual(Array.from(second.queries.dataSync()), Array.from(data.queries.subarray(6)));
+  assert.deepEqual(Array.from(second.answers.dataSync()), [data.answers[1]]);
+  const all = babiBatch(data);
+  assert.deepEqual(all.queries.shape, [2, 6]);
+  assert.deepEqual(Array.from(all.answers.dataSync()), Array.from(data.answers));
+  // Reversed order picks the rows in that order.
+  assert.deepEqual(Array.from(babiBatch(data, [1, 0]).lengths.dataSync()), [3, 2]);
+  assertThrowsWith(() => babiBatch(data, [2]), "index 2 is not a question", "has 2");
 });
 
 Deno.test("positionEncoding follows l_kj = (1 − j/J) − (k/d)(1 − 2j/J)", () => {

@@ -7,6 +7,8 @@
 
 import type { BabiQuestion, BabiStory } from "../data/babi.ts";
 import { TokenVocab } from "../sequence/token_vocab.ts";
+import { fromArray } from "../tensor/creation.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 
 /** The words of a bAbI sentence or question: lower case, punctuation dropped. */
 export function babiWords(text: string): string[] {
@@ -101,5 +103,47 @@ export function encodeBabi(
     queries,
     answers,
     supportingSlots,
+  };
+}
+
+/** Int32 tensors of some encoded questions, in the order `MemoryNetwork.run` takes them. */
+export interface BabiBatch {
+  /** Story word ids [B, S, J]. */
+  readonly stories: Tensor;
+  /** Real sentences per story [B]. */
+  readonly lengths: Tensor;
+  /** Question word ids [B, J]. */
+  readonly queries: Tensor;
+  /** Answer word ids [B], the targets of the loss. */
+  readonly answers: Tensor;
+}
+
+/**
+ * The questions `indices` of an encoded set as tensors (every question when `indices` is left
+ * out), for training or answering in one batch.
+ *
+ * @throws when an index is not a question of `data`.
+ */
+export function babiBatch(data: EncodedBabi, indices?: readonly number[]): BabiBatch {
+  const picked = indices ?? Array.from({ length: data.count }, (_, i) => i);
+  const bad = picked.find((i) => !Number.isInteger(i) || i < 0 || i >= data.count);
+  if (bad !== undefined) {
+    throw new Error(
+      `babiBatch: index ${bad} is not a question of this set, which has ${data.count} (0 … ` +
+        `${data.count - 1})`,
+    );
+  }
+  const S = data.memorySize, J = data.sentenceLength, B = picked.length;
+  /** The rows `picked` of an array of `width`-long rows. */
+  const rows = (from: Int32Array, width: number) => {
+    const out = new Int32Array(B * width);
+    picked.forEach((i, k) => out.set(from.subarray(i * width, (i + 1) * width), k * width));
+    return out;
+  };
+  return {
+    stories: fromArray(rows(data.stories, S * J), [B, S, J], { dtype: "int32" }),
+    lengths: fromArray(rows(data.storyLengths, 1), [B], { dtype: "int32" }),
+    queries: fromArray(rows(data.queries, J), [B, J], { dtype: "int32" }),
+    answers: fromArray(rows(data.answers, 1), [B], { dtype: "int32" }),
   };
 }

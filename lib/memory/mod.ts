@@ -30,6 +30,8 @@ export { bitErrorRate, type CopyBatch, copyTaskBatch } from "./copy_task.ts";
 export { dncDirectional, dncLinks, dncPrecedence, dncUsage } from "./dnc.ts";
 export { NeuralTuringMachine, type NtmOptions, type NtmResult } from "./ntm.ts";
 export {
+  type BabiBatch,
+  babiBatch,
   babiQuestions,
   babiVocab,
   babiWords,
