@@ -5,6 +5,7 @@
  * @module
  */
 
+import { disposeBatch } from "../train/checked_calls.ts";
 import type { LossFn, StepOptimizer, SupervisedBatch, TrainableModel } from "../train/contracts.ts";
 import { keep, tidy } from "../tensor/memory.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -78,8 +79,7 @@ export async function trainingCurve(
       return value.detach();
     })));
     optimizer.step();
-    batch.x.dispose();
-    batch.y.dispose();
+    disposeBatch(batch);
     if (step % every === 0 || step === steps) {
       // One read per window: reads cost far more than steps on a GPU.
       const mean = tidy(() => stack(window).mean());

@@ -98,11 +98,11 @@ globalThis.addEventListener("unload", () => {
   Atomics.add(control, TICKET, 0x1000000); // a new generation: every sleeper's ticket is stale
   Atomics.notify(control, TICKET);
   const deadline = performance.now() + EXIT_WAIT_MS;
-  for (let left = Atomics.load(control, EXITED); left < readyWorkers;) {
+  for (let exited = Atomics.load(control, EXITED); exited < readyWorkers;) {
     const remaining = deadline - performance.now();
     if (remaining <= 0) break; // a worker stuck in a kernel: exit anyway rather than hang
-    Atomics.wait(control, EXITED, left, remaining);
-    left = Atomics.load(control, EXITED);
+    Atomics.wait(control, EXITED, exited, remaining);
+    exited = Atomics.load(control, EXITED);
   }
 });
 
